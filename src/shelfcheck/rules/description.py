@@ -4,4 +4,16 @@ from __future__ import annotations
 
 from shelfcheck.rule import Rule
 
-RULES: tuple[Rule, ...] = ()
+# --- form: language and readability (DESC-1, DESC-12) ---------------------------------------
+
+FORM_RULES: tuple[Rule, ...] = ()
+
+# --- what a description must not say (DESC-2 .. DESC-7) --------------------------------------
+
+CONTENT_RULES: tuple[Rule, ...] = ()
+
+# --- required information (DESC-8 .. DESC-11) and the quality hint DESC-Q --------------------
+
+REQUIRED_RULES: tuple[Rule, ...] = ()
+
+RULES: tuple[Rule, ...] = (*FORM_RULES, *CONTENT_RULES, *REQUIRED_RULES)

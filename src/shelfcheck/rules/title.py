@@ -61,4 +61,13 @@ def title_all_one_case(facts: Facts, policy: Policy) -> Iterator[Hit]:
         yield Hit(field="title", evidence=facts.title.clean[:200], message="The title is written entirely in lower case; capitalise it normally.")
 
 
-RULES = (title_mentions_free_shipping, title_all_one_case)
+# --- form: readability, repetition, tags, case, language (TITLE-4..8) ---------------------
+
+FORM_RULES = (title_all_one_case,)
+
+# --- what a title must not say: links, platforms, free shipping, absolute claims -----------
+# (TITLE-1, TITLE-2, TITLE-3, TITLE-9)
+
+CONTENT_RULES = (title_mentions_free_shipping,)
+
+RULES = (*CONTENT_RULES, *FORM_RULES)
