@@ -41,17 +41,19 @@ err = Console(stderr=True, highlight=False)
 # --- reviewing many listings (in this process or in worker processes) ----------------------
 
 _worker_policy: Policy | None = None
+_worker_photos = True
 
 
-def _init_worker(policy_dir: str | None) -> None:
-    global _worker_policy
+def _init_worker(policy_dir: str | None, photos: bool) -> None:
+    global _worker_policy, _worker_photos
     _worker_policy = load_policy(policy_dir)
+    _worker_photos = photos
     default_tools()
 
 
 def _review_in_worker(listing: Listing) -> Decision:
     assert _worker_policy is not None
-    return review(listing, policy=_worker_policy, tools=default_tools())
+    return review(listing, policy=_worker_policy, tools=default_tools(), photos=_worker_photos)
 
 
 def review_stream(
@@ -60,6 +62,7 @@ def review_stream(
     policy: Policy,
     policy_dir: str | None,
     workers: int,
+    photos: bool = True,
 ) -> Iterator[tuple[int, Listing | BadRecord, Decision | None]]:
     """Decisions in input order; bad records pass through with no decision."""
     if workers <= 1:
@@ -68,9 +71,11 @@ def review_stream(
             if isinstance(item, BadRecord):
                 yield line, item, None
             else:
-                yield line, item, review(item, policy=policy, tools=tools)
+                yield line, item, review(item, policy=policy, tools=tools, photos=photos)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(policy_dir,)) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(policy_dir, photos)
+    ) as pool:
         batch: list[tuple[int, Listing | BadRecord]] = []
 
         def flush() -> Iterator[tuple[int, Listing | BadRecord, Decision | None]]:
@@ -139,7 +144,8 @@ def cmd_review(args: argparse.Namespace, policy: Policy) -> int:
         with _progress(total, "reviewing") as progress:
             task = progress.add_task("review", total=total) if progress else None
             for line, item, decision in review_stream(
-                records, policy=policy, policy_dir=args.policy, workers=args.workers
+                records, policy=policy, policy_dir=args.policy, workers=args.workers,
+                photos=not args.no_photos,
             ):
                 if decision is None:
                     assert isinstance(item, BadRecord)
@@ -183,7 +189,7 @@ def cmd_eval(args: argparse.Namespace, policy: Policy) -> int:
     pairs = []
     stream = review_stream(
         ((i, x) for i, x in enumerate(labelled)), policy=policy, policy_dir=args.policy,
-        workers=args.workers,
+        workers=args.workers, photos=not args.no_photos,
     )
     with _progress(len(labelled), "evaluating") as progress:
         task = progress.add_task("eval", total=len(labelled)) if progress else None
@@ -300,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="decisions JSONL (default: stdout)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary table")
+    p.add_argument("--no-photos", action="store_true", help="judge the text alone, skip photos")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("eval", parents=[common], help="agreement with a labelled set")
@@ -307,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="metrics as JSON")
     p.add_argument("--worst", type=int, default=25, help="how many disagreements to list")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--no-photos", action="store_true", help="judge the text alone, skip photos")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("rules", parents=[common], help="list rules or show one rule's docs")

@@ -53,15 +53,23 @@ def review(
     policy: Policy,
     tools: Tools,
     rules: Sequence[Rule] = RULES,
+    photos: bool = True,
 ) -> Decision:
-    """Review one listing against ``policy`` and decide (RULEBOOK §0)."""
+    """Review one listing against ``policy`` and decide (RULEBOOK §0).
+
+    ``photos=False`` judges the listing on its text alone, as if it had no photos
+    (``shelfcheck review --no-photos``); the decision says so in ``skipped``.
+    """
+    skipped: list[str] = []
+    if not photos and listing.photos:
+        listing = listing.model_copy(update={"photos": []})
+        skipped.append("photo rules: skipped on request (--no-photos)")
+    elif not listing.photos:
+        skipped.append("photo rules: the listing has no photos (RULEBOOK §14)")
     facts = Facts(listing, policy, tools)
     findings: list[Finding] = []
     warnings: list[QualityWarning] = []
     points = 0
-    skipped: list[str] = []
-    if not listing.photos:
-        skipped.append("photo rules: the listing has no photos (RULEBOOK §14)")
     for rule in rules:
         if rule.needs_photos and not listing.photos:
             continue
