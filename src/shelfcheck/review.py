@@ -19,10 +19,6 @@ from shelfcheck.tools import Tools
 
 log = logging.getLogger(__name__)
 
-#: Confidence of the finding a rule that crashed leaves behind: a crash never approves.
-_CRASH_CONFIDENCE = 0.5
-
-
 def _finding(rule: Rule, hit: Hit, policy: Policy) -> Finding:
     outcome = outcome_for(rule.doubt, hit.confidence, policy.meta.thresholds)
     return Finding(
@@ -35,6 +31,20 @@ def _finding(rule: Rule, hit: Hit, policy: Policy) -> Finding:
         span=hit.span,
         message=hit.message or rule.summary,
         comment=hit.comment or rule.comment,
+    )
+
+
+def _crash_finding(rule: Rule, exc: Exception) -> Finding:
+    """A rule that raised leaves a finding for people: a crash never approves silently."""
+    return Finding(
+        rule=rule.id,
+        reason=rule.reason,
+        outcome="review",
+        confidence=0.0,
+        field="listing",
+        evidence=f"{type(exc).__name__}: {exc}"[:200],
+        message=f"check {rule.id} could not run on this listing; a person must look",
+        comment=rule.comment,
     )
 
 
@@ -77,17 +87,7 @@ def review(
             hits = list(rule.func(facts, policy))
         except Exception as exc:  # a broken rule must never approve by accident
             log.exception("rule %s failed on listing %s", rule.id, listing.id)
-            hits = [
-                Hit(
-                    field="listing",
-                    evidence=f"{type(exc).__name__}: {exc}"[:200],
-                    confidence=_CRASH_CONFIDENCE,
-                    message=f"check {rule.id} could not run; a person must look",
-                )
-            ]
-            findings.append(
-                _finding(rule, hits[0], policy).model_copy(update={"outcome": "review"})
-            )
+            findings.append(_crash_finding(rule, exc))
             continue
         for hit in hits:
             if rule.kind == "quality":
