@@ -43,15 +43,58 @@ class Tools:
         return LangDetector(LangDetectConfig(model="lite", max_input_length=200))
 
     @cached_property
+    def english_vocabulary(self) -> dict[str, int]:
+        """English words by frequency rank (0 = most common), from wordninja's bundled
+        Wikipedia unigram list; also the word splitter behind :meth:`split_words`."""
+        import gzip
+        from pathlib import Path
+
+        import wordninja
+
+        path = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
+        words = gzip.decompress(path.read_bytes()).decode("utf-8").split()
+        return {word: rank for rank, word in reversed(list(enumerate(words)))}
+
+    def split_words(self, text: str) -> list[str]:
+        """``text`` cut into the most likely English words ("ceramicmug" -> ceramic, mug)."""
+        import wordninja
+
+        return list(wordninja.split(text))
+
+    @cached_property
     def tldextract(self) -> Any:
         """tldextract on its bundled suffix-list snapshot; it never fetches the live list."""
         import tldextract
 
         return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
+    @cached_property
+    def ocr(self) -> Any:
+        """rapidocr's text detector and recogniser (PP-OCR models ship in its wheel)."""
+        from shelfcheck.photos.ocr import OcrEngine
+
+        return OcrEngine()
+
+    @cached_property
+    def nudity(self) -> Any:
+        """nudenet's detector when the optional extra is installed (its model files are
+        AGPL-3.0, so it is opt-in: ``pip install shelfcheck[nudity]``), else None."""
+        try:
+            from nudenet import NudeDetector
+        except ImportError:
+            return None
+        return NudeDetector()
+
+    @cached_property
+    def photo_cache(self) -> Any:
+        """Per-photo facts by content hash: a photo seen again is not analysed again."""
+        from shelfcheck.photos.cache import PhotoCache
+
+        return PhotoCache()
+
     def warm_up(self) -> None:
         """Load every model now (the one-time start-up a benchmark reports apart)."""
-        _ = self.lingua, self.fasttext, self.tldextract
+        _ = self.lingua, self.fasttext, self.english_vocabulary, self.tldextract, self.ocr
 
 
 _DEFAULT: Tools | None = None

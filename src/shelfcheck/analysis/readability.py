@@ -1,0 +1,297 @@
+"""Readability signals of a title or description (RULEBOOK TITLE-4..7, DESC-12).
+
+Pure measurements, no verdicts: the rules compare them with the thresholds of
+the policy's ``readability`` section. Each signal keeps the pieces of text it
+saw, so a finding can quote them.
+
+* **run-together words**: "RockmantraVintageMiniLeafsCeramicMug" — one token
+  that splits into several words at capital humps or, in lower case, by
+  English word frequencies (wordninja). Brand names with one hump
+  ("PlayStation", "AirPods", "iPhone") are not run-together words.
+* **symbols instead of letters**: runs like ``%^*£&£$*@)@)``: several
+  different symbols in a row (decorative "★★★" or "---" have one kind).
+* **letter fragments**: "P ime P inted Sea er Ta le Cov r": lone letters and
+  pieces of words that are no words at all.
+* **repetition**: the share of words that repeat an earlier phrase of two or
+  more words ("Super Dress Mega Fashion Summer Super Dress Mega Fashion Summer").
+* **tag list**: comma or hashtag separated tags, how many name a gift or an
+  occasion, how often the same head word closes a tag, duplicated tags, and a
+  head word repeated after many different words ("Summer Shirt Rainbow Shirt
+  Letter Shirt ...").
+* **letter case**: share of upper- and lower-case letters.
+* **descriptions**: HTML entities in the raw text, mojibake ("Ã¢â‚¬"),
+  page-sized gaps of blank lines, symbol share, "l33t" words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shelfcheck.analysis.text import Text
+    from shelfcheck.policy import ReadabilityPolicy
+
+_TOKEN = re.compile(r"\S+")
+_HUMP = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: Symbols that stand in for letters; ordinary punctuation of a title is not among them.
+_SYMBOLS = "!@#$%^&*()_+=~`|\\<>?{}[]£€¥§¤°¬"
+_SYMBOL_RUN = re.compile("[" + re.escape(_SYMBOLS) + "]{4,}")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00ff]|Â[\u0080-\u00bf]|â€|â‚¬|Ã¢|ï¿½|\ufffd")
+_LEET = re.compile(
+    r"^(?=.*[a-z])(?:[a-z]*\d+[a-z]+\d*){2,}$|^[a-z]+\d[a-z]+\d[a-z]*$", re.IGNORECASE
+)
+_TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class TagSignals:
+    """How much a title reads like a list of tags (TITLE-6)."""
+
+    segments: int = 0
+    hashtags: int = 0
+    occasion_tags: list[str] = field(default_factory=list)
+    duplicate_tags: list[str] = field(default_factory=list)
+    #: The head word that most often closes a tag, and in how many tags.
+    head_word: str = ""
+    head_count: int = 0
+    #: A word repeated after many different words ("Summer Shirt Rainbow Shirt ...").
+    chained_word: str = ""
+    chained_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Readability:
+    """Readability signals of one text (see the module docstring)."""
+
+    words: int
+    letters: int
+    truncated: bool = False
+    run_together: list[str] = field(default_factory=list)
+    #: Share of the letters that sit in run-together tokens.
+    run_together_share: float = 0.0
+    symbol_runs: list[str] = field(default_factory=list)
+    #: Share of the non-space characters that are symbols standing in for letters.
+    symbol_share: float = 0.0
+    fragments: list[str] = field(default_factory=list)
+    #: Share of the word tokens that are fragments.
+    fragment_share: float = 0.0
+    #: The longest repeated phrase (two or more words) and the share of words that repeat.
+    repeated_phrase: str = ""
+    repetition_share: float = 0.0
+    tags: TagSignals = field(default_factory=TagSignals)
+    upper_share: float = 0.0
+    lower_share: float = 0.0
+    #: Descriptions: share of the raw text written as HTML entities.
+    entity_share: float = 0.0
+    mojibake: int = 0
+    #: Share of the non-space characters inside mojibake sequences.
+    mojibake_share: float = 0.0
+    #: Longest run of blank lines.
+    blank_run: int = 0
+    leet_words: list[str] = field(default_factory=list)
+
+    @property
+    def garbled(self) -> bool:
+        """Mojibake or entity soup: the text cannot be judged for its language."""
+        return self.mojibake_share >= 0.1 or self.entity_share >= 0.5
+
+
+def _run_together(
+    token: str,
+    min_words: int,
+    split: Callable[[str], list[str]],
+    vocabulary: Mapping[str, int],
+    rank: int,
+) -> bool:
+    """One token that is several ordinary words written without spaces."""
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    humps = _HUMP.findall(letters)
+    if len(humps) >= min_words and sum(1 for h in humps if len(h) > 1) >= min_words:
+        return True
+    if letters.islower() and len(letters) >= 4 * min_words:
+        parts = split(letters)
+        known = [p for p in parts if len(p) > 2 and vocabulary.get(p, rank) < rank]
+        return (
+            len(parts) >= min_words and len(known) >= min_words and len(known) >= 0.75 * len(parts)
+        )
+    return False
+
+
+def _is_fragment(
+    core: str, vocabulary: Mapping[str, int], rank: int, short_words: frozenset[str]
+) -> bool:
+    """A lone letter or a piece of a word: "P", "ime", "iped" (not "a", "USB", "of", "Nike")."""
+    lower = core.lower()
+    if lower in short_words:
+        return False
+    if len(core) == 1:
+        return True
+    if core.isupper():  # acronyms and sizes: "HF", "XL", "DIY"
+        return False
+    if len(core) <= 2:
+        return vocabulary.get(lower, rank) >= rank
+    # Lower-case pieces that are no words at all ("iped", "oon", "inted"); capitalised unknown
+    # words are usually brand names and are left alone.
+    return core[0].islower() and lower not in vocabulary
+
+
+def _repetition(words: list[str]) -> tuple[str, float]:
+    """The longest phrase (2+ words) said again, and the share of words that repeat earlier ones."""
+    if len(words) < 4:
+        return "", 0.0
+    lower = [w.lower() for w in words]
+    repeated = [False] * len(lower)
+    best = ""
+    for n in range(min(8, len(lower) // 2), 1, -1):
+        seen: dict[tuple[str, ...], int] = {}
+        i = 0
+        while i + n <= len(lower):
+            gram = tuple(lower[i : i + n])
+            if gram in seen and seen[gram] + n <= i and not any(repeated[i : i + n]):
+                for j in range(i, i + n):
+                    repeated[j] = True
+                if not best:
+                    best = " ".join(words[i : i + n])
+                i += n
+                continue
+            seen.setdefault(gram, i)
+            i += 1
+    return best, sum(repeated) / len(lower)
+
+
+def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSignals:
+    segments = [s for s in _TAG_SPLIT.split(text) if s.strip(" #")]
+    hashtags = len(re.findall(r"(?<!\S)#[^\W\d_]\w*", text))
+    occasion_tags = [s for s in segments if occasion(s)]
+    normal = [" ".join(_WORD.findall(s.lower())) for s in segments]
+    counts = Counter(n for n in normal if n)
+    duplicates = [n for n, c in counts.items() if c > 1]
+    heads = Counter(_WORD.findall(s.lower())[-1] for s in segments if _WORD.findall(s))
+    head, head_count = heads.most_common(1)[0] if heads else ("", 0)
+    lower = [w.lower() for w in words]
+    before: dict[str, set[str]] = {}
+    for prev, word in pairwise(lower):
+        before.setdefault(word, set()).add(prev)
+    chained, chained_count = max(
+        ((w, len(p)) for w, p in before.items() if len(w) > 2), key=lambda x: x[1], default=("", 0)
+    )
+    return TagSignals(
+        segments=len(segments),
+        hashtags=hashtags,
+        occasion_tags=occasion_tags,
+        duplicate_tags=duplicates,
+        head_word=head,
+        head_count=head_count,
+        chained_word=chained,
+        chained_count=chained_count,
+    )
+
+
+def _blank_run(text: str) -> int:
+    best = run = 0
+    for line in text.split("\n"):
+        if line.strip(" |\t-_.·•"):
+            run = 0
+        else:
+            run += 1
+            best = max(best, run)
+    return best
+
+
+def measure(
+    clean: str,
+    *,
+    raw: str = "",
+    truncated: bool = False,
+    vocabulary: Mapping[str, int],
+    split: Callable[[str], list[str]],
+    occasion: Callable[[str], bool],
+    vocabulary_rank: int = 20000,
+    short_words: frozenset[str] = frozenset(),
+    run_together_words: int = 3,
+    max_chars: int = 20000,
+) -> Readability:
+    """Measure the readability signals of ``clean`` (``raw``: the text before cleaning)."""
+    text = clean[:max_chars]
+    tokens = _TOKEN.findall(text)
+    words = _WORD.findall(text)
+    letters = sum(1 for c in text if c.isalpha())
+    nonspace = sum(1 for c in text if not c.isspace())
+
+    run_together: list[str] = []
+    run_letters = 0
+    fragments: list[str] = []
+    alpha_tokens = 0
+    leet: list[str] = []
+    for token in tokens:
+        core = _EDGE_PUNCT.sub("", token)
+        if not core:
+            continue
+        if (
+            _LEET.match(core)
+            and not core.isupper()
+            and re.search(r"[a-z]\d[a-z]", core, re.IGNORECASE)
+        ):
+            leet.append(core)
+        if _run_together(core, run_together_words, split, vocabulary, vocabulary_rank):
+            run_together.append(core)
+            run_letters += sum(1 for c in core if c.isalpha())
+        if core.isalpha() and core.isascii() and not token.startswith("#"):
+            alpha_tokens += 1
+            if _is_fragment(core, vocabulary, vocabulary_rank, short_words):
+                fragments.append(core)
+
+    symbol_runs = _SYMBOL_RUN.findall(text)
+    symbols = sum(1 for c in text if c in _SYMBOLS)
+    phrase, repetition = _repetition(words)
+    cased = [c for c in text if c.isupper() or c.islower()]
+    upper = sum(1 for c in cased if c.isupper())
+    raw_text = raw[: max_chars * 10]
+    entities = sum(len(m) for m in _ENTITY.findall(raw_text))
+    mojibake = _MOJIBAKE.findall(text)
+    return Readability(
+        words=len(words),
+        letters=letters,
+        truncated=truncated,
+        run_together=run_together,
+        run_together_share=run_letters / letters if letters else 0.0,
+        symbol_runs=[r for r in symbol_runs if len(set(r)) >= 3],
+        symbol_share=symbols / nonspace if nonspace else 0.0,
+        fragments=fragments,
+        fragment_share=len(fragments) / alpha_tokens if alpha_tokens else 0.0,
+        repeated_phrase=phrase,
+        repetition_share=repetition,
+        tags=_tags(text, words, occasion),
+        upper_share=upper / len(cased) if cased else 0.0,
+        lower_share=(len(cased) - upper) / len(cased) if cased else 0.0,
+        entity_share=entities / len(raw_text) if raw_text else 0.0,
+        mojibake=len(mojibake),
+        mojibake_share=sum(len(m) for m in mojibake) / nonspace if nonspace else 0.0,
+        blank_run=_blank_run(text),
+        leet_words=leet,
+    )
+
+
+def measure_field(
+    text: Text, raw: str | None, policy: ReadabilityPolicy, tools: Any
+) -> Readability:
+    """:func:`measure` with the policy's settings and the shared English vocabulary."""
+    return measure(
+        text.clean,
+        raw=raw or "",
+        truncated=text.truncated,
+        vocabulary=tools.english_vocabulary,
+        split=tools.split_words,
+        occasion=lambda segment: policy.occasion_terms.search(segment) is not None,
+        vocabulary_rank=policy.vocabulary_rank,
+        short_words=policy.short_words,
+        run_together_words=policy.run_together_words,
+    )

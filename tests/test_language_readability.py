@@ -1,0 +1,61 @@
+"""The language and readability analyses (TITLE-4..8, DESC-1, DESC-12) on their own."""
+
+from __future__ import annotations
+
+from shelfcheck.analysis.language import detect_language, strip_non_words
+from shelfcheck.analysis.readability import measure_field
+from shelfcheck.analysis.text import normalise
+from shelfcheck.facts import Facts
+from shelfcheck.model import Listing
+from shelfcheck.policy import Policy
+from shelfcheck.review import review
+from shelfcheck.tools import Tools
+
+
+def test_script_decides_at_once(policy: Policy, tools: Tools) -> None:
+    found = detect_language("Женское летнее платье", policy.language, tools)
+    assert (found.language, found.is_english, found.method) == ("ru", False, "script:Cyrillic")
+
+
+def test_detectors_and_evidence(policy: Policy, tools: Tools) -> None:
+    found = detect_language(
+        "Robe d'été décontractée à manches courtes pour femmes", policy.language, tools
+    )
+    assert found.is_english is False and found.language == "fr"
+    assert found.confidence >= policy.meta.thresholds.reject
+    assert "lingua" in found.votes and "fasttext" in found.votes
+
+
+def test_short_text_is_not_judged(policy: Policy, tools: Tools) -> None:
+    found = detect_language("Material: Cotton", policy.language, tools)
+    assert found.is_english is not False
+    assert detect_language("", policy.language, tools).method == "empty"
+
+
+def test_codes_and_units_are_stripped(policy: Policy) -> None:
+    kept = strip_non_words(
+        "Xiaomi Redmi Note 12 6GB+128GB USB-C iPhone 500 ml", policy.language.units
+    )
+    assert kept == ["Xiaomi", "Redmi", "Note"]
+
+
+def test_readability_signals(policy: Policy, tools: Tools) -> None:
+    text = normalise("Super Dress Mega Fashion Summer Super Dress Mega Fashion Summer", 1000)
+    read = measure_field(text, text.clean, policy.readability, tools)
+    assert read.repeated_phrase.lower() == "super dress mega fashion summer"
+    assert read.repetition_share == 0.5
+    assert not read.run_together and not read.symbol_runs and not read.fragments
+
+
+def test_ten_megabyte_title_is_a_title_4_finding(policy: Policy, tools: Tools) -> None:
+    listing = Listing(id="huge", title="Cotton Towel " * 800_000, description="Soft cotton towel.")
+    facts = Facts(listing, policy, tools)
+    assert facts.title.truncated
+    decision = review(listing, policy=policy, tools=tools)
+    assert any(f.rule == "TITLE-4" and f.outcome == "reject" for f in decision.findings)
+
+
+def test_empty_texts_do_not_crash(policy: Policy, tools: Tools) -> None:
+    facts = Facts(Listing(id="empty", title="", description=""), policy, tools)
+    assert facts.title_language.is_english is None
+    assert facts.description_readability.words == 0
