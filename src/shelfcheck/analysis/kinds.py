@@ -1,0 +1,238 @@
+"""The kind of goods a listing sells (RULEBOOK §8 and §14 "Required information").
+
+Required information (DESC-8 .. DESC-11, SIZE-1, SIZE-5) applies only when the
+kind of goods is clear from the category, title or description. This module
+names the kinds with a closed vocabulary (the names are a contract read by
+several rule groups)::
+
+    clothing, clothing_top, clothing_bottom, shoes, ring, bag, hat, socks,
+    necklace, jewellery, watch, cosmetics, medicine, electronics, power_bank,
+    flash_drive
+
+The terms of each kind, its exclusions ("shoe rack", "key ring") and the
+implications between kinds (a ring is jewellery, a dress is a top and so
+clothing) are policy data (``kinds.yaml``). How the sources weigh:
+
+* **category**: the deepest breadcrumb segment that names a kind decides; a
+  segment of accessories / storage ("Bag Accessories", "Vanity Boxes") stops
+  the search, so "Women Bags > Bag Organizers" is not a bag;
+* **title**: every kind named there counts, unless the kind word is a modifier
+  ("Shoe Bag" is a bag, "Dress Shoes" are shoes), an accessory of the kind
+  ("Jewellery Box", "Ring Light") or the object of a purpose ("Rack for Shoes");
+  a kind the title names as an accessory is dropped from the title altogether;
+* **description**: read only when category and title name no kind, and then a
+  kind must be named at least ``description_min_mentions`` times, so "fits all
+  shoes" in a bag's description never makes it a shoe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shelfcheck.policy import KindsPolicy
+
+#: The closed vocabulary of kinds (the contract other modules read).
+KINDS: frozenset[str] = frozenset(
+    {
+        "clothing",
+        "clothing_top",
+        "clothing_bottom",
+        "shoes",
+        "ring",
+        "bag",
+        "hat",
+        "socks",
+        "necklace",
+        "jewellery",
+        "watch",
+        "cosmetics",
+        "medicine",
+        "electronics",
+        "power_bank",
+        "flash_drive",
+    }
+)
+
+_GAP = re.compile(r"[\s\-_]+")
+_SEGMENT_SPLIT = re.compile(r"\s*(?:>|/|›|»|\|)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class KindEvidence:
+    """Why a listing is of a kind: the field and the words that said so."""
+
+    kind: str
+    field: str
+    text: str
+    span: tuple[int, int] | None = None
+
+    def describe(self) -> str:
+        return f'{self.field} says "{self.text}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Kinds:
+    """The kinds of goods of one listing, each with its evidence."""
+
+    kinds: frozenset[str]
+    evidence: dict[str, KindEvidence]
+
+    def source(self, kind: str) -> str | None:
+        """Where the kind came from ("category", "title", "description"), or None."""
+        ev = self.evidence.get(kind)
+        return ev.field if ev else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: str
+    start: int
+    end: int
+    text: str
+    accessory: bool  # the word names an accessory of the kind, not the kind itself
+
+
+def _next_word_start(text: str, pos: int) -> int | None:
+    gap = _GAP.match(text, pos)
+    if gap is None:
+        return None
+    return gap.end() if gap.end() < len(text) else None
+
+
+def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
+    """Every kind word in ``text``, with exclusions, modifiers and accessories marked.
+
+    A word inside an exclusion phrase is dropped ("key ring", "dress up"), unless
+    the phrase goes on with an accessory word ("jewellery box", "bag organizer"):
+    then it is kept as an accessory mention.
+    """
+    raw: list[_Hit] = []
+    for kind, terms in policy.kinds.items():
+        excluded = [(m.start(), m.end()) for m in terms.exclude.finditer(text)]
+        for source in (terms.terms, terms.patterns):
+            for m in source.finditer(text):
+                start, end = m.span()
+                cover = next(((s, e) for s, e in excluded if s <= start and end <= e), None)
+                if cover is None:
+                    raw.append(_Hit(kind, start, end, m.group(0), accessory=False))
+                elif policy.accessory_words.search(text[end : cover[1]]):
+                    raw.append(_Hit(kind, start, end, m.group(0), accessory=True))
+    out: list[_Hit] = []
+    for hit in raw:
+        accessory = hit.accessory
+        nxt = _next_word_start(text, hit.end)
+        if nxt is not None and not accessory:
+            following = {other.kind for other in raw if other.start == nxt}
+            if following and not any(_implied(hit.kind, k, policy) for k in following):
+                # a modifier of another kind's word: "Shoe Bag", "Dress Shoes", "Makeup Bag"
+                continue
+            if (
+                not following
+                and policy.accessory_words
+                and policy.accessory_words.pattern.match(text, nxt)
+            ):
+                accessory = True
+        if not accessory and policy.purpose_cues.search(text[max(0, hit.start - 60) : hit.start]):
+            accessory = True
+        out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))
+    return sorted(out, key=lambda h: h.start)
+
+
+def _implied(a: str, b: str, policy: KindsPolicy) -> bool:
+    """Whether kinds ``a`` and ``b`` are the same family (one implies the other)."""
+    return b in _closure((a,), policy) or a in _closure((b,), policy)
+
+
+def _closure(kinds: Iterable[str], policy: KindsPolicy) -> set[str]:
+    out: set[str] = set()
+    todo = list(kinds)
+    while todo:
+        kind = todo.pop()
+        if kind in out:
+            continue
+        out.add(kind)
+        todo.extend(policy.implies.get(kind, ()))
+    return out
+
+
+def _from_title(hits: list[_Hit]) -> dict[str, KindEvidence]:
+    """Kinds the title names; a kind whose first mention is an accessory of it
+    ("Jewellery Box ... Jewellery"), or that is named more often as an accessory
+    than as itself, is not the product."""
+    plain: dict[str, list[_Hit]] = {}
+    accessory: dict[str, int] = {}
+    first: dict[str, _Hit] = {}
+    for h in hits:
+        first.setdefault(h.kind, h)
+        if h.accessory:
+            accessory[h.kind] = accessory.get(h.kind, 0) + 1
+        else:
+            plain.setdefault(h.kind, []).append(h)
+    return {
+        kind: KindEvidence(kind, "title", hs[0].text, (hs[0].start, hs[0].end))
+        for kind, hs in plain.items()
+        if not first[kind].accessory and accessory.get(kind, 0) <= len(hs)
+    }
+
+
+def _from_category(category: str, policy: KindsPolicy) -> tuple[dict[str, KindEvidence], bool]:
+    """Kinds of the deepest category segment that names one, and whether any
+    segment named a kind word at all (even as an accessory)."""
+    segments = [s for s in _SEGMENT_SPLIT.split(category) if s.strip()]
+    for segment in reversed(segments):
+        hits = _hits(segment, policy)
+        kept = {h.kind: h for h in hits if not h.accessory}
+        if kept:
+            return {k: KindEvidence(k, "category", h.text) for k, h in kept.items()}, True
+        if hits:
+            return {}, True
+        if policy.category_stop_words.search(segment):
+            return {}, False
+    return {}, False
+
+
+def _from_description(text: str, policy: KindsPolicy) -> dict[str, KindEvidence]:
+    counts: dict[str, list[_Hit]] = {}
+    for h in _hits(text, policy):
+        if not h.accessory:
+            counts.setdefault(h.kind, []).append(h)
+    return {
+        k: KindEvidence(k, "description", hs[0].text, (hs[0].start, hs[0].end))
+        for k, hs in counts.items()
+        if len(hs) >= policy.description_min_mentions
+    }
+
+
+def _drop_siblings(
+    category: dict[str, KindEvidence], title: dict[str, KindEvidence], policy: KindsPolicy
+) -> dict[str, KindEvidence]:
+    """A category that names several kinds of one family ("Dresses & Skirts") keeps
+    only the one the title names, when the title names one of that family."""
+    out = dict(category)
+    for kind in category:
+        if kind in title:
+            continue
+        family = _closure((kind,), policy) - {kind}
+        if any(t != kind and family & (_closure((t,), policy) - {t}) for t in title):
+            del out[kind]
+    return out
+
+
+def find_kinds(title: str, category: str, description: str, policy: KindsPolicy) -> Kinds:
+    """The kinds of goods named by the listing's category, title and description."""
+    if policy.no_kind.search(category) or policy.no_kind.search(title):
+        return Kinds(frozenset(), {})
+    title_hits = _hits(title, policy)
+    from_title = _from_title(title_hits)
+    from_category, category_named = _from_category(category, policy)
+    evidence = {**from_title, **_drop_siblings(from_category, from_title, policy)}
+    if not evidence and not title_hits and not category_named:
+        evidence = _from_description(description[: policy.max_description_chars], policy)
+    for kind, ev in list(evidence.items()):
+        for implied in _closure((kind,), policy) - {kind}:
+            evidence.setdefault(implied, KindEvidence(implied, ev.field, ev.text, ev.span))
+    return Kinds(frozenset(evidence), evidence)

@@ -1,0 +1,557 @@
+"""Measurements: sizes with units, read from every place a listing states them (RULEBOOK §8).
+
+``find_measurements`` reads the free text of every source (title, description,
+variant sizes and attributes and, once the photo analyses add it, text read
+from photos) and the size chart's structure, and returns every
+:class:`Measurement`: a value or range with its unit, the parameter it
+measures (chest, waist, insole_length, diameter, dimensions ...) and the size
+label it belongs to ("M", "US6", "80") where one is given.
+
+What it reads:
+
+* number + unit: "45 cm", "Length 16 inch", "Bust: 86-90cm", "12.7\"";
+* dimensions: "40x40cm", "23 cms X 23 cms", "20 x 8 x 15 cm (L x W x H)";
+* numbers after a parameter under a declared unit: "Size (cm): S bust 88
+  length 62", a Thai "หน่วยเป็น(นิ้ว) ... อก 40 เอว 38";
+* the size chart: the unit from ``unit`` or the header ("Bust (cm)"), the
+  parameter from the header, the label from the size columns ("US" + "6" =
+  "US6").
+
+What it leaves out: tolerances ("1-2 cm error due to manual measurement"),
+numbers with no unit and no parameter ("39-42" EU shoe sizes, "(26-38)"),
+body weights ("40-47.5 kg") and words ("Bag Size: Mini").
+
+Units, parameter names and label columns are policy data (``size.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from shelfcheck.policy import phrase_regex
+
+if TYPE_CHECKING:
+    from shelfcheck.model import SizeChart
+    from shelfcheck.policy import SizePolicy
+
+NUM = r"\d+(?:\.\d+|,\d{1,2}(?!\d))?"
+_RANGE_SEP = r"(?:-|–|—|~|to)"
+_LABEL = re.compile(
+    r"(?<![\w.'’])(?:(?i:US|EU|UK|CN|JP|AU)\s?\d{1,2}(?:[.,]5)?|X{0,3}S|M|X{0,4}L|[2-7]XL|XXS"
+    r"|\d{2,3})(?![\w.%'’])"
+)
+_SIZE_SYSTEMS = ("US", "EU", "UK", "CN", "JP", "AU")
+_LINE_BREAK = re.compile(r"[\n;|]")
+#: "L x W x H" dimensions measure the box, whatever side is named before them.
+_BOX_SIDES = frozenset({None, "dimensions", "width", "height", "length", "depth"})
+#: "Size 40", "Size: 36 > 44" are size labels, not measurements: no bare numbers for these.
+BARE_NUMBER_EXCLUDED = frozenset({"dimensions"})
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One measured size: where, what, how much."""
+
+    field: str
+    evidence: str
+    span: tuple[int, int] | None
+    param: str | None
+    low: float
+    high: float
+    #: Canonical unit ("cm", "mm", "m", "inch", "ft") or None when not stated.
+    unit: str | None
+    cm_per_unit: float | None
+    label: str | None = None
+
+    @property
+    def metric(self) -> bool:
+        return self.unit in ("cm", "mm", "m")
+
+    @property
+    def imperial(self) -> bool:
+        return self.unit in ("inch", "ft")
+
+    def cm(self) -> tuple[float, float] | None:
+        if self.cm_per_unit is None:
+            return None
+        return self.low * self.cm_per_unit, self.high * self.cm_per_unit
+
+
+@dataclass(frozen=True, slots=True)
+class SizeInfo:
+    """Everything the listing says about sizes."""
+
+    measurements: tuple[Measurement, ...]
+    #: Normalised size labels a chart or size guide gives measurements for.
+    chart_labels: frozenset[str]
+    #: Whether a size chart with at least one row was given.
+    has_chart: bool
+    chart_params: frozenset[str] = field(default=frozenset())
+    #: The labels of each chart row ({"6", "US6", "36", "EU36"}): one size, several names.
+    label_groups: tuple[frozenset[str], ...] = ()
+
+    def of(self, *params: str) -> list[Measurement]:
+        return [m for m in self.measurements if m.param in params]
+
+    def same_size(self, a: str, b: str) -> bool:
+        """Whether two size labels name the same size (directly or through a chart row)."""
+        return a == b or any(a in g and b in g for g in self.label_groups)
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def to_float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def normalise_label(text: str) -> str:
+    """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS"."""
+    label = re.sub(r"\s+", "", text.strip().upper()).replace(",", ".")
+    label = re.sub(r"^SIZE[-:]?", "", label)
+    m = re.fullmatch(r"(X{2,6})L", label)
+    if m:
+        label = f"{len(m.group(1))}XL"
+    m = re.fullmatch(r"(X{2,6})S", label)
+    if m:
+        label = f"{len(m.group(1))}XS"
+    return label
+
+
+def label_tokens(size: str) -> set[str]:
+    """The labels a variant's size may be found under ("Xs-26" -> {"XS-26", "XS", "26"})."""
+    whole = normalise_label(size)
+    out = {whole}
+    for part in re.split(r"[\s\-/()（）,]+", size):
+        if part.strip():
+            out.add(normalise_label(part))
+    return {t for t in out if t}
+
+
+_COMPILED: dict[int, tuple[SizePolicy, _Regexes]] = {}
+
+
+def _compiled(policy: SizePolicy) -> _Regexes:
+    """The policy's regexes, built once per policy object."""
+    hit = _COMPILED.get(id(policy))
+    if hit is None or hit[0] is not policy:
+        hit = (policy, _Regexes(policy))
+        _COMPILED[id(policy)] = hit
+    return hit[1]
+
+
+class _Regexes:
+    """The regexes built from the policy's unit spellings (once per policy)."""
+
+    def __init__(self, policy: SizePolicy) -> None:
+        spellings = sorted(policy.length_units, key=len, reverse=True)
+        parts = []
+        for s in spellings:
+            if s == "in":
+                # "in" only where it cannot be the word: "16 in.", "16 in)", "2 in x 3 in"
+                parts.append(r"in(?=\.|\s*[)\],;x×*/]|\s*$)")
+            elif s[-1:].isalnum() and s.isascii():
+                parts.append(re.escape(s) + r"(?![a-zA-Z])")
+            else:
+                parts.append(re.escape(s))
+        unit = "(?:" + "|".join(parts) + ")"
+        self.unit = unit
+        self.single = re.compile(
+            rf"(?P<a>{NUM})[ \t]*(?:(?P<ua>{unit})[ \t]*)?"
+            rf"(?:{_RANGE_SEP}[ \t]*(?P<b>{NUM})[ \t]*)?(?P<u>{unit})",
+            re.IGNORECASE,
+        )
+        self.dims = re.compile(
+            rf"(?P<d1>{NUM})[ \t]*(?P<u1>{unit})?[ \t]*[x×*X][ \t]*(?P<d2>{NUM})[ \t]*(?P<u2>{unit})?"
+            rf"(?:[ \t]*[x×*X][ \t]*(?P<d3>{NUM})[ \t]*(?P<u3>{unit})?)?",
+            re.IGNORECASE,
+        )
+        self.declared = re.compile(
+            rf"(?:\(\s*(?P<p>{unit})\s*\)|\bunits?\s*(?:is|are|in|:|：)?\s*\(?\s*(?P<q>{unit})(?![a-z]))",
+            re.IGNORECASE,
+        )
+        other = sorted(policy.other_units, key=len, reverse=True)
+        self.other = re.compile(
+            rf"(?P<a>{NUM})[ \t]*(?P<u>" + "|".join(re.escape(o) for o in other) + r")(?![a-zA-Z])",
+            re.IGNORECASE,
+        )
+        self.bare_after_param = re.compile(
+            rf"[ \t]*[:：=]?[ \t]*(?P<a>{NUM})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{NUM}))?"
+            r"(?![\d.,a-zA-Z]|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
+            re.IGNORECASE,
+        )
+        # one regex per term, so that overlapping names are all seen ("fits foot length")
+        self.param_terms: list[tuple[str, re.Pattern[str]]] = []
+        for name, terms in policy.parameters.items():
+            for term in terms.terms:
+                self.param_terms.append((name, re.compile(phrase_regex(term), re.IGNORECASE)))
+        for name, patterns in policy.parameter_patterns.items():
+            for term in patterns.terms:
+                self.param_terms.append((name, re.compile(term, re.IGNORECASE)))
+
+
+def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, float | None]:
+    if not spelling:
+        return None, None
+    key = spelling.lower() if spelling.lower() in policy.length_units else spelling
+    if key not in policy.length_units:
+        return None, None
+    return policy.canonical.get(key, key), policy.length_units[key]
+
+
+def _params_in(text: str, rx: _Regexes) -> list[tuple[int, int, str]]:
+    found = []
+    for name, pattern in rx.param_terms:
+        for m in pattern.finditer(text):
+            found.append((m.start(), m.end(), name))
+    return found
+
+
+def _last_param(text: str, rx: _Regexes) -> tuple[str | None, int]:
+    """The parameter named last in ``text`` (the longest where they end together)."""
+    found = _params_in(text, rx)
+    if not found:
+        return None, -1
+    start, _end, name = max(found, key=lambda f: (f[1], f[1] - f[0]))
+    return name, start
+
+
+def _leading_param(text: str, rx: _Regexes) -> str | None:
+    """A parameter named right after a measurement: "45 cm long", "210 cm in Height"."""
+    head = re.match(r"^[ \t]*(?:in[ \t]+|of[ \t]+)?", text)
+    offset = head.end() if head else 0
+    best = None
+    for start, end, name in _params_in(text[offset : offset + 30], rx):
+        if start == 0 and (best is None or end > best[0]):
+            best = (end, name)
+    return best[1] if best else None
+
+
+def _label_before(window: str) -> str | None:
+    labels = list(_LABEL.finditer(window))
+    return normalise_label(labels[-1].group(0)) if labels else None
+
+
+# --- free text ------------------------------------------------------------------------------
+
+
+def _text_measurements(
+    field_name: str, text: str, policy: SizePolicy, default_label: str | None = None
+) -> list[Measurement]:
+    rx = _compiled(policy)
+    out: list[Measurement] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def context(start: int) -> tuple[str, int]:
+        """The text from the clause start (or the previous measurement) to ``start``."""
+        floor = max(
+            [0, start - 60]
+            + [e for s, e in taken if e <= start]
+            + [m.end() for m in _LINE_BREAK.finditer(text, 0, start)]
+        )
+        return text[floor:start], floor
+
+    def tolerance(start: int, end: int) -> bool:
+        before = text[max(0, start - 25) : start]
+        after = text[end : end + 40]
+        return bool(policy.tolerance_after.search(after) or policy.tolerance_before.search(before))
+
+    def add(
+        start: int,
+        end: int,
+        low: float,
+        high: float,
+        unit: str | None,
+        factor: float | None,
+        param: str | None,
+        label: str | None,
+    ) -> None:
+        taken.append((start, end))
+        if tolerance(start, end):
+            return
+        out.append(
+            Measurement(
+                field_name,
+                text[start:end],
+                (start, end),
+                param,
+                min(low, high),
+                max(low, high),
+                unit,
+                factor,
+                label or default_label,
+            )
+        )
+
+    def param_and_label(start: int, end: int) -> tuple[str | None, str | None]:
+        window, _ = context(start)
+        param, at = _last_param(window, rx)
+        if param is None:
+            param = _leading_param(text[end:], rx)
+            if param is None and out and re.fullmatch(r"[\s,]*(?:\S{1,6}\s*[=:])?\s*", window):
+                prev = out[-1]
+                same_line = not _LINE_BREAK.search(text, prev.span[1] if prev.span else 0, start)
+                if same_line:
+                    param = prev.param
+        label_window = window[:at] if at >= 0 else window
+        label = (
+            _label_before(label_window) or _label_before(window) if param else _label_before(window)
+        )
+        return param, label
+
+    for m in rx.dims.finditer(text):
+        unit_text = m.group("u3") or m.group("u2") or m.group("u1")
+        if not unit_text:
+            continue
+        unit, factor = _unit_info(unit_text, policy)
+        values = [to_float(v) for v in (m.group("d1"), m.group("d2"), m.group("d3")) if v]
+        start, end = m.span()
+        window, _ = context(start)
+        param, _at = _last_param(window, rx)
+        label = _label_before(window)
+        taken.append((start, end))
+        if tolerance(start, end):
+            continue
+        if param in _BOX_SIDES:
+            param = "dimensions"
+        for value in values:
+            out.append(
+                Measurement(
+                    field_name,
+                    m.group(0),
+                    (start, end),
+                    param,
+                    value,
+                    value,
+                    unit,
+                    factor,
+                    label or default_label,
+                )
+            )
+
+    for m in rx.single.finditer(text):
+        start, end = m.span()
+        if not free(start, end):
+            continue
+        unit_text = m.group("u")
+        if unit_text == "M" or (
+            unit_text.lower() == "m"
+            and m.group("b") is None
+            and not m.group("ua")
+            and re.match(r"[ \t]*[a-z]", text[end : end + 2] or "")
+        ):
+            continue
+        unit, factor = _unit_info(unit_text, policy)
+        low = to_float(m.group("a"))
+        high = to_float(m.group("b")) if m.group("b") else low
+        param, label = param_and_label(start, end)
+        add(start, end, low, high, unit, factor, param, label)
+
+    # numbers after a parameter name, with the unit declared once for the text ("Size (cm):")
+    declared = [(d.start(), d.group("p") or d.group("q")) for d in rx.declared.finditer(text)]
+    for start_p, end_p, name in sorted(_params_in(text, rx)):
+        if name in BARE_NUMBER_EXCLUDED:
+            continue
+        bare = rx.bare_after_param.match(text, end_p)
+        if not bare or not free(end_p, bare.end()):
+            continue
+        start, end = bare.start("a"), bare.end()
+        unit_text = next((u for at, u in reversed(declared) if at < start), None)
+        unit, factor = _unit_info(unit_text, policy)
+        low = to_float(bare.group("a"))
+        high = to_float(bare.group("b")) if bare.group("b") else low
+        window, _ = context(start_p)
+        add(start, end, low, high, unit, factor, name, _label_before(window))
+    return out
+
+
+# --- the size chart -------------------------------------------------------------------------
+
+
+def _chart_measurements(
+    chart: SizeChart, policy: SizePolicy
+) -> tuple[list[Measurement], set[str], set[str], list[frozenset[str]]]:
+    rx = _compiled(policy)
+    headers = [str(h or "") for h in chart.headers]
+    chart_unit = chart.unit.strip() if chart.unit else None
+    columns: list[tuple[int, str | None, str | None, bool]] = []  # (index, param, unit, is_label)
+    for i, header in enumerate(headers):
+        unit_m = re.search(rf"(?:\(|\b)(?P<u>{rx.unit})\)?", header, re.IGNORECASE)
+        header_unit = unit_m.group("u") if unit_m else None
+        bare = re.sub(r"\(.*?\)", "", header).strip()
+        param, _ = _last_param(bare, rx)
+        is_label = (
+            bool(policy.label_headers.pattern.fullmatch(bare.lower()))
+            if policy.label_headers
+            else False
+        )
+        if is_label or (
+            param is None and not header_unit and (i == 0 or policy.label_headers.search(bare))
+        ):
+            columns.append((i, None, None, True))
+        else:
+            columns.append((i, param or "dimensions", header_unit or chart_unit, False))
+    measurements: list[Measurement] = []
+    labels: set[str] = set()
+    params: set[str] = set()
+    groups: list[frozenset[str]] = []
+    for row in chart.rows:
+        cells = [str(c).strip() if c is not None else "" for c in row]
+        row_labels = []
+        for i, _param, _unit, is_label in columns:
+            if is_label and i < len(cells) and cells[i]:
+                system = headers[i].strip().upper()
+                value = cells[i]
+                row_labels.append(normalise_label(value))
+                if system in _SIZE_SYSTEMS and not value.upper().startswith(system):
+                    row_labels.append(normalise_label(system + value))
+        labels.update(row_labels)
+        if row_labels:
+            groups.append(frozenset(row_labels))
+        label = row_labels[0] if row_labels else None
+        for i, param, unit_text, is_label in columns:
+            if is_label or i >= len(cells):
+                continue
+            m = re.fullmatch(
+                rf"\s*(?P<a>{NUM})\s*(?:{_RANGE_SEP}\s*(?P<b>{NUM}))?\s*(?P<u>{rx.unit})?\s*",
+                cells[i],
+                re.IGNORECASE,
+            )
+            if not m:
+                continue
+            unit, factor = _unit_info(m.group("u") or unit_text, policy)
+            low = to_float(m.group("a"))
+            high = to_float(m.group("b")) if m.group("b") else low
+            params.add(param or "dimensions")
+            measurements.append(
+                Measurement(
+                    "size_chart",
+                    f"{headers[i]}: {cells[i]}",
+                    None,
+                    param,
+                    min(low, high),
+                    max(low, high),
+                    unit,
+                    factor,
+                    label,
+                )
+            )
+    return measurements, labels, params, groups
+
+
+# --- everything -----------------------------------------------------------------------------
+
+
+def find_size_info(
+    sources: Iterable[tuple[str, str]],
+    chart: SizeChart | None,
+    variant_sizes: Sequence[tuple[str, str]],
+    policy: SizePolicy,
+) -> SizeInfo:
+    """Every measurement of the listing.
+
+    ``sources`` are ``Facts.text_sources`` (the size chart's own text line is
+    skipped: the chart is read from its structure); ``variant_sizes`` are
+    (field, size) of the variants, whose leading label names the size a
+    measurement inside it belongs to ("S (Bust 88 cm)").
+    """
+    measurements: list[Measurement] = []
+    labels: set[str] = set()
+    rx = _compiled(policy)
+    variant_label = {f: _variant_label(size, rx) for f, size in variant_sizes}
+    for field_name, text in sources:
+        if field_name in ("size_chart", "category", "brand") or not text:
+            continue
+        found = _text_measurements(field_name, text, policy, variant_label.get(field_name))
+        measurements += found
+        if field_name == "description":
+            labels.update(m.label for m in found if m.label and m.param)
+    has_chart = False
+    params: set[str] = set()
+    groups: list[frozenset[str]] = []
+    if chart is not None and chart.rows:
+        has_chart = True
+        chart_ms, chart_labels, params, groups = _chart_measurements(chart, policy)
+        measurements += chart_ms
+        labels |= chart_labels
+    return SizeInfo(
+        tuple(measurements), frozenset(labels), has_chart, frozenset(params), tuple(groups)
+    )
+
+
+def _variant_label(size: str, rx: _Regexes) -> str | None:
+    """The size label a variant's size starts with ("S (Bust 88 cm)" -> "S"); none when
+    the size is itself a measurement ("60 cm")."""
+    size = size.strip()
+    if rx.single.match(size) or rx.dims.match(size):
+        return None
+    m = _LABEL.match(size)
+    return normalise_label(m.group(0)) if m else None
+
+
+def unit_at_end(text: str, policy: SizePolicy) -> str | None:
+    """The length unit a quantity's text ends with ("120x120 cm" -> "cm")."""
+    m = re.search(rf"(?P<u>{_compiled(policy).unit})\s*$", text, re.IGNORECASE)
+    return m.group("u") if m else None
+
+
+# --- quantities claimed in a title (SIZE-6) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A size or amount: its dimension ("length", "weight", "volume", "area"), value in
+    base units (cm, g, ml; an area/box is the product of its sides) and the text."""
+
+    dimension: str
+    value: float
+    text: str
+    span: tuple[int, int]
+
+
+def find_quantities(
+    text: str, policy: SizePolicy, default_unit: str | None = None
+) -> list[Quantity]:
+    """Sizes and amounts in a short text (a title or a variant's size).
+
+    ``default_unit`` reads unitless dimensions ("30*30") in that length unit.
+    """
+    rx = _compiled(policy)
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in rx.dims.finditer(text):
+        unit_text = m.group("u3") or m.group("u2") or m.group("u1") or default_unit
+        _unit, factor = _unit_info(unit_text, policy)
+        if factor is None:
+            continue
+        values = [to_float(v) * factor for v in (m.group("d1"), m.group("d2"), m.group("d3")) if v]
+        product = 1.0
+        for v in values:
+            product *= v
+        out.append(Quantity(f"box{len(values)}", product, m.group(0), m.span()))
+        taken.append(m.span())
+    for m in rx.single.finditer(text):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken) or m.group("b"):
+            continue
+        if m.group("u") == "M":
+            continue
+        _unit, factor = _unit_info(m.group("u"), policy)
+        if factor is None:
+            continue
+        out.append(Quantity("length", to_float(m.group("a")) * factor, m.group(0), m.span()))
+        taken.append(m.span())
+    for m in rx.other.finditer(text):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            continue
+        key = m.group("u").lower() if m.group("u").lower() in policy.other_units else m.group("u")
+        if key not in policy.other_units or m.group("u") == "L" and not text[: m.start()].strip():
+            continue
+        dimension, factor = policy.other_units[key]
+        out.append(Quantity(dimension, to_float(m.group("a")) * factor, m.group(0), m.span()))
+    return out
