@@ -1,7 +1,116 @@
-"""RULEBOOK §1 Prohibited goods — reason `prohibited`, doubt on the platform's side."""
+"""RULEBOOK §1 Prohibited goods — reason ``prohibited``, doubt on the platform's side.
+
+PROHIBITED-1 (the prohibited classes) and PROHIBITED-2 (sensitive claims).
+The classes and their terms are policy data (``prohibited.yaml``); the rules
+only apply them with ``analysis.terms``. A clear hit rejects; an unsure one
+(pepper spray, kinesiology tape, a camera hidden in an earpiece) goes to
+human review, never to a silent approval.
+"""
 
 from __future__ import annotations
 
-from shelfcheck.rule import Rule
+from collections.abc import Iterator
 
-RULES: tuple[Rule, ...] = ()
+from shelfcheck.analysis.terms import TermHit, best, find_group
+from shelfcheck.facts import Facts
+from shelfcheck.model import Doubt, Reason
+from shelfcheck.policy import Policy, TermGroup
+from shelfcheck.rule import Hit, rule
+
+#: Fields that name what the product is; a prohibited term only in the description or the
+#: variants is a doubt (a person looks), not a clear rejection.
+_NAMING_FIELDS = ("title", "category")
+
+
+def _sources(facts: Facts, policy: Policy) -> list[tuple[str, str]]:
+    wanted = set(policy.prohibited.fields)
+    return [
+        (field, text)
+        for field, text in facts.buyer_texts
+        if field.split("[", 1)[0].split(".", 1)[0] in wanted
+    ]
+
+
+def _confidence(hit: TermHit, group: TermGroup, naming_only: bool) -> float:
+    if not hit.sure or (naming_only and not hit.field.startswith(_NAMING_FIELDS)):
+        return group.unsure_confidence
+    return group.confidence
+
+
+@rule("PROHIBITED-1", reason=Reason.PROHIBITED, doubt=Doubt.PLATFORM)
+def product_is_prohibited(facts: Facts, policy: Policy) -> Iterator[Hit]:
+    """This product belongs to a class of goods that cannot be sold on Joom.
+
+    ## What it checks
+    The title, category, description and variants name goods of a prohibited
+    class (policy data): weapons and ammunition, e-cigarettes and vapes,
+    tobacco, medical devices, prescription drugs and narcotics, explosives and
+    fireworks, counterfeit money, spy cameras disguised as everyday objects,
+    adult sexual products, live animals, hazardous chemicals.
+    Example: "Rechargeable Stun Gun Flashlight" and "Disposable Vape Pen 6000
+    Puffs" fail; "Hot Glue Gun 20W", "Bath Bombs Gift Set", "Stunning Printed
+    Cushion Cover" and "Smoke Grey Curtain" pass.
+
+    ## Why
+    RULEBOOK PROHIBITED-1 and §14 "Prohibited classes". Counterfeit branded
+    goods are BRAND-1.
+
+    ## Doubt
+    Platform's side. A clear class term in the title or category rejects. An
+    unsure term (pepper spray, kinesiology tape, "gun" with no innocent use
+    named, a camera hidden in an earpiece) in the title or category, or a clear
+    term found only in the description or variants, goes to human review; an
+    unsure word only in the description is not a hit.
+    """
+    sources = _sources(facts, policy)
+    for group in policy.prohibited.classes.values():
+        # An unsure word counts only where the product is named (title, category): in a
+        # description "gun", "bomb" or "pistola" is mostly a colour, a shade or a toy.
+        hits = [
+            h for h in find_group(group, sources) if h.sure or h.field.startswith(_NAMING_FIELDS)
+        ]
+        if not hits:
+            continue
+        hit = max(hits, key=lambda h: _confidence(h, group, naming_only=True))
+        yield Hit(
+            field=hit.field,
+            evidence=hit.text,
+            span=hit.span,
+            confidence=_confidence(hit, group, naming_only=True),
+            message=f"Prohibited goods ({group.name}): \"{hit.text}\". This product cannot be sold on Joom.",
+        )
+
+
+@rule("PROHIBITED-2", reason=Reason.PROHIBITED, doubt=Doubt.PLATFORM)
+def listing_makes_sensitive_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
+    """Remove the restricted claim ("military grade", "bulletproof") from the listing.
+
+    ## What it checks
+    The title, description or variants make a sensitive claim from the
+    policy's list, in English or a common seller spelling ("军工级", "防弹").
+    Example: "Military Grade Stainless Steel Tumbler", "Military-grade drop
+    protection" and "Made of bulletproof fabric" fail; "Army Green",
+    "Bullet Journal Dotted Notebook" and "ballistic nylon" pass.
+
+    ## Why
+    RULEBOOK PROHIBITED-2 and §14: "Military grade" and "bulletproof" claims
+    reject as `prohibited`. A seller who believes it is a false positive
+    appeals with a quality test report (REVIEW-4).
+
+    ## Doubt
+    Platform's side. A listed claim rejects wherever it is; a vaguer one
+    ("military standard", "ballistic protection") goes to human review.
+    """
+    group = policy.prohibited.sensitive_claims
+    hit = best(find_group(group, _sources(facts, policy)))
+    if hit is not None:
+        yield Hit(
+            field=hit.field,
+            evidence=hit.text,
+            span=hit.span,
+            confidence=_confidence(hit, group, naming_only=False),
+            message=f"Restricted claim \"{hit.text}\": remove it, or appeal with a test report.",
+        )
+
+
+RULES = (product_is_prohibited, listing_makes_sensitive_claim)
