@@ -1,0 +1,348 @@
+"""Lot quantities: how many items a listing (or one of its variants) says it sells.
+
+RULEBOOK §10 INCONSISTENT-2 / INCONSISTENT-4 and §14 ("quantity in the title
+differs from the description or variants (2 pcs / 1 pc), variants mix a set
+and a single unit"). These pure functions find every stated lot quantity with
+its place in the text; the rules compare them.
+
+A quantity counts items of one *unit*:
+
+* ``piece`` - "2 pcs", "2PCS", "1-Piece", "Pack of 2", "Set of 4", "Lot of 5",
+  "10 Pcs/Set", "x2", "1 x Hex Socket", "Quantity: 1", "Single Curtain";
+* ``pair`` - "2 pairs", "a pair of";
+* ``set`` - "1 Set", "2 Packs", "3 Sets" (a count of groups whose size is not said).
+
+Quantities of different units are never compared ("1 Set" and "10 pcs" agree).
+What is not a lot: "2 in 1", "3-in-1 Pack", "3 layers", "4 seater", "12V",
+"2 tier", "5 x 7 cm", "50g/pc", "price per 1 pc", "Single Duvet" (a bed size),
+"Single-Sided". A bare "set" in a title ("Converter Set") is kept apart as
+``implied_set``: it says "several pieces" without a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from shelfcheck.policy import LotPolicy
+
+Unit = Literal["piece", "pair", "set"]
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_NUM = r"(\d{1,4}|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=[\s-]))"
+# Not part of a bigger number, a decimal, a ratio or an "N in 1" ("3-in-1 Pack").
+_NUM_START = r"(?<![\w.,*×-])(?<!\d/)(?<!\bin[\s-])(?<!\bin)"
+# A count that is only a lower bound ("10 pairs & above", "5 pcs or more").
+_NOT_BOUND = r"(?!\s*(?:&|\+|and|or)\s*(?:above|more|up)\b)"
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """One stated quantity: ``count`` items of ``unit``, where, and the text.
+
+    ``label`` is the quantity label it follows ("quantity" in "Quantity: 1pc",
+    "package contents" in "Package Contents: 1 x ...", "sales package" in
+    "Sales Package: Pack of 2"), empty when there is none; ``weak`` is true for
+    a bare "single" (it often means a size).
+    """
+
+    count: int
+    unit: Unit
+    field: str
+    span: tuple[int, int]
+    text: str
+    label: str = ""
+    weak: bool = False
+
+    @property
+    def statement(self) -> bool:
+        return bool(self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class LotWords:
+    """The words the parser needs, from the policy (``inconsistent.lots``)."""
+
+    piece_units: tuple[str, ...]
+    pair_units: tuple[str, ...]
+    set_units: tuple[str, ...]
+    group_words: tuple[str, ...]
+    statement_labels: tuple[str, ...]
+    single_not_lot: tuple[str, ...]
+    not_lot_nouns: tuple[str, ...]
+    per_words: tuple[str, ...]
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    count_unit: re.Pattern[str]
+    group_of: re.Pattern[str]
+    times_after: re.Pattern[str]
+    times_before: re.Pattern[str]
+    times_volume: re.Pattern[str]
+    single: re.Pattern[str]
+    statement: re.Pattern[str]
+    implied_set: re.Pattern[str]
+    leading_noun: re.Pattern[str]
+    per_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(words: LotWords) -> _Patterns:
+    units = _alt(words.piece_units + words.pair_units + words.set_units)
+    groups = _alt(words.group_words)
+    single_not = _alt(words.single_not_lot)
+    not_nouns = _alt(words.not_lot_nouns)
+    labels = _alt(words.statement_labels)
+    per = _alt(words.per_words)
+    return _Patterns(
+        # "2 pcs", "2PCS", "1-Piece", "6入裝" (the unit may run into CJK text).
+        count_unit=re.compile(
+            _NUM_START
+            + _NUM
+            + r"\s*[-]?\s*("
+            + units
+            + r")(?![a-z])(?!\s*(?:in\b|-in\b))"
+            + _NOT_BOUND,
+            re.IGNORECASE,
+        ),
+        group_of=re.compile(r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b", re.IGNORECASE),
+        # "Mug x2", "Socks X 4", "330ml x 8" (not "45 x 45", not "x 4 cm", not "RX7").
+        times_after=re.compile(
+            r"(?:(?<=[^\W\d_]\s)|(?<=\)\s))[x×]\s?(\d{1,3})\b(?![.,]?\d)(?!\s*(?:cm|mm|m|in|inch|inches|ft|\"|'|[x×*]))",
+            re.IGNORECASE,
+        ),
+        # "1 x Hex Socket", "2* Powder Can" (not "5 x 7 cm", not "3x faster").
+        times_before=re.compile(
+            _NUM_START
+            + r"(\d{1,3})\s*[x×*]\s*(?=[^\W\d_]{3,})(?!(?:"
+            + not_nouns
+            + r")\b)(?![^\W\d_]+er\b)",
+            re.IGNORECASE,
+        ),
+        # "4 x 330ml": four cans.
+        times_volume=re.compile(
+            _NUM_START + r"(\d{1,3})\s*[x×]\s*\d+(?:[.,]\d+)?\s*(?:ml|l|cl|g|kg|oz|lb)\b",
+            re.IGNORECASE,
+        ),
+        single=re.compile(
+            r"\bsingle(?![\w-])(?!\s*(?:[(\[/,.|+]|$|(?:" + single_not + r")\b))", re.IGNORECASE
+        ),
+        statement=re.compile(r"(?:" + labels + r")\s*[:：]?\s*(?:[-=]\s*)?", re.IGNORECASE),
+        implied_set=re.compile(r"(?<![\w-])sets?\b(?!\s+(?:of|top|up|in)\b)(?!-)", re.IGNORECASE),
+        leading_noun=re.compile(
+            r"^\s*(\d{1,4})\s+(?!(?:" + not_nouns + r")\b)([^\W\d_]{3,})\b", re.IGNORECASE
+        ),
+        per_before=re.compile(r"\b(?:" + per + r")\s*$", re.IGNORECASE),
+    )
+
+
+def _number(raw: str) -> int:
+    raw = raw.lower()
+    return NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
+
+
+def _unit_of(word: str, words: LotWords) -> Unit:
+    word = word.lower()
+    if word in (w.lower() for w in words.pair_units):
+        return "pair"
+    if word in (w.lower() for w in words.set_units):
+        return "set"
+    return "piece"
+
+
+# A contents list: "1 x chef knife" lines under "Package includes:".
+_LIST_ITEM = re.compile(r"\d{1,3}\s*[x×*]|\d{1,3}\s*(?:pcs|pc|pieces?)\b", re.IGNORECASE)
+_MAX_LIST_LINES = 30
+
+
+def _label(match: re.Match[str]) -> str:
+    return " ".join(match.group(0).lower().strip(" :：-=").split())
+
+
+def _statement_label(text: str, start: int, pats: _Patterns) -> str:
+    """The quantity label the quantity follows on its line ("Quantity: 1pc"), or the label
+    line it starts a line under ("Package Contents:" / "1 x Hex Socket"); else ""."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip(" *-•·|\t"):
+        lines = text[:line_start].rstrip().split("\n")[::-1][:_MAX_LIST_LINES]
+        for above in (line.strip(" *-•·|\t") for line in lines):
+            head = pats.statement.match(above)
+            if head and above.endswith((":", "：")) and head.end() >= len(above) - 1:
+                return _label(head)
+            if not _LIST_ITEM.match(above):
+                break
+    before = text[max(line_start, start - 60) : start]
+    match = None
+    for match in pats.statement.finditer(before):
+        pass
+    if match is not None and before[match.end() :].strip(" :-=") == "":
+        return _label(match)
+    return ""
+
+
+def _listed(text: str, start: int, pats: _Patterns) -> bool:
+    """An "N x item" is a lot only where items are listed: at the start of a line or of a
+    field, or on a quantity statement's line ("Package: 1 x lamp, 2 x cable")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return not before.strip(" *-•·|\t0123456789.)") or pats.statement.search(before) is not None
+
+
+def lots_in(
+    field: str, text: str, words: LotWords, *, variant: bool = False, title_or_variant: bool = False
+) -> list[Lot]:
+    """Every lot quantity stated in ``text`` (one field), in text order.
+
+    ``variant`` also reads a leading "1 mug" / "4 curtains" as a count: in a
+    short variant value a number before a noun is the lot. ``title_or_variant``
+    reads "4 x 330ml" as four pieces (in a description it is often a spec).
+    """
+    title_or_variant = title_or_variant or variant
+    pats = _patterns(words)
+    found: list[Lot] = []
+    taken: list[tuple[int, int, Unit]] = []
+
+    def add(count: int, unit: Unit, span: tuple[int, int], *, weak: bool = False) -> None:
+        # "1 Set Of 10 Pieces": one set (set) of ten (piece) may overlap.
+        if any(
+            s < span[1] and span[0] < e and (u == "set") == (unit == "set") for s, e, u in taken
+        ):
+            return
+        if count <= 0 or pats.per_before.search(text[max(0, span[0] - 12) : span[0]]):
+            return
+        taken.append((span[0], span[1], unit))
+        label = _statement_label(text, span[0], pats)
+        found.append(Lot(count, unit, field, span, text[span[0] : span[1]], label, weak))
+
+    for m in pats.group_of.finditer(text):
+        add(
+            _number(m.group(2)),
+            "pair" if m.group(1).lower().startswith("pair") else "piece",
+            m.span(),
+        )
+    for m in pats.count_unit.finditer(text):
+        add(_number(m.group(1)), _unit_of(m.group(2), words), m.span())
+    for m in pats.times_before.finditer(text):
+        if _listed(text, m.start(), pats):
+            add(int(m.group(1)), "piece", m.span())
+    if title_or_variant:
+        for m in pats.times_volume.finditer(text):
+            add(int(m.group(1)), "piece", m.span())
+    for m in pats.times_after.finditer(text):
+        add(int(m.group(1)), "piece", m.span())
+    for m in pats.single.finditer(text):
+        add(1, "piece", m.span(), weak=True)
+    for m in pats.statement.finditer(text):
+        # "Quantity: 2" (a bare "Quantity: 1" may mean one lot of anything: not read).
+        bare = re.match(r"(\d{1,4})\b(?!\s*[^\W\d_])", text[m.end() : m.end() + 12])
+        if (
+            bare
+            and int(bare.group(1)) > 1
+            and re.search(r"quantity|qty", m.group(0), re.IGNORECASE)
+        ):
+            start = m.end()
+            add(int(bare.group(1)), "piece", (start, start + len(bare.group(1))))
+    lead = pats.leading_noun.match(text) if variant else None
+    if lead and (_number(lead.group(1)) == 1 or lead.group(2).lower().endswith("s")):
+        add(_number(lead.group(1)), "piece", lead.span())
+    found.sort(key=lambda lot: lot.span)
+    return found
+
+
+def implied_set(text: str, words: LotWords) -> re.Match[str] | None:
+    """A bare "set" word ("Converter Set"): several pieces, number not said."""
+    pats = _patterns(words)
+    return pats.implied_set.search(text)
+
+
+def counts(lots: Sequence[Lot], unit: Unit) -> set[int]:
+    return {lot.count for lot in lots if lot.unit == unit}
+
+
+def lot_words(policy: LotPolicy) -> LotWords:
+    return LotWords(
+        piece_units=tuple(policy.piece_units),
+        pair_units=tuple(policy.pair_units),
+        set_units=tuple(policy.set_units),
+        group_words=tuple(policy.group_words),
+        statement_labels=tuple(policy.statement_labels),
+        single_not_lot=tuple(policy.single_not_lot),
+        not_lot_nouns=tuple(policy.not_lot_nouns),
+        per_words=tuple(policy.per_words),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VariantLot:
+    """What one variant says about its lot: the ``quantity`` field and its texts' lots."""
+
+    index: int
+    quantity: int | None
+    lots: list[Lot]
+
+    @property
+    def piece_counts(self) -> set[int]:
+        found = counts(self.lots, "piece")
+        if self.quantity is not None and self.quantity > 0:
+            found.add(self.quantity)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class ListingLots:
+    """Every lot quantity of a listing, by place."""
+
+    title: list[Lot]
+    description: list[Lot]
+    variants: list[VariantLot]
+
+
+def listing_lots(
+    title: str,
+    description: str,
+    variant_values: Mapping[int, list[tuple[str, str]]],
+    quantities: Mapping[int, int | None],
+    words: LotWords,
+) -> ListingLots:
+    """Lots of the title, the description and each variant (``variant_values``: index ->
+    (field, value) pairs; ``quantities``: index -> the variant's ``quantity`` field)."""
+    variants = [
+        VariantLot(
+            index=i,
+            quantity=quantities.get(i),
+            lots=[
+                lot
+                for field, value in variant_values.get(i, [])
+                for lot in lots_in(field, value, words, variant=True)
+            ],
+        )
+        for i in sorted(set(variant_values) | set(quantities))
+    ]
+    return ListingLots(
+        title=lots_in("title", title, words, title_or_variant=True),
+        description=lots_in("description", description, words),
+        variants=variants,
+    )

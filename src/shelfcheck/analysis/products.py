@@ -1,0 +1,187 @@
+"""Product kinds named in a text: which product a title, a description or a variant names.
+
+RULEBOOK §10 INCONSISTENT-1 (the title names another product than the
+description) and INCONSISTENT-3 (the variants are not all the same product).
+A *product kind* is a fine-grained kind of goods with its synonyms ("mug",
+"cup", "tumbler" are one kind; "curtain", "drape" another), from the policy
+(``inconsistent.products``); each kind belongs to a *family* of near kinds
+(mug and glass are drinkware) that a seller may reasonably name either way.
+
+Not every product word names the product sold: "Stand for Phone", "Mug with
+Coaster" and "Cup & Saucer" name a purpose or an accompanying item after a
+cue word, "Mug Warmer", "Towel Rack" and "Cat Print" an accessory or a
+motif. Those mentions are kept apart (``Mention.primary`` is false).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from shelfcheck.policy import InconsistentPolicy, TermSet
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One product word: its kind, family, where, and whether it names the product sold."""
+
+    kind: str
+    family: str
+    span: tuple[int, int]
+    text: str
+    primary: bool
+    #: Where it was found (``variants[2].color`` ...); empty for title and description.
+    field: str = ""
+
+
+# "Color: Black", "Type: Bracelet": an attribute panel's line, not a product name line.
+_ATTRIBUTE_LINE = re.compile(r"^\W*[^\W\d][\w\s()/&-]{0,40}[:：]\s*\S")
+_TOKEN = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"[\s\-_]*")
+
+
+def _words(term: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _TOKEN.findall(term))
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """Product terms by their words (a term's last word also in plural form)."""
+
+    terms: Mapping[tuple[str, ...], str]
+    longest: int
+    families: Mapping[str, str]
+
+
+_LEXICONS: dict[int, tuple[InconsistentPolicy, _Lexicon]] = {}
+
+
+def _lexicon(policy: InconsistentPolicy) -> _Lexicon:
+    """The lexicon of a policy, built once per (immutable) policy object."""
+    cached = _LEXICONS.get(id(policy))
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    lexicon = _build_lexicon(policy)
+    _LEXICONS[id(policy)] = (policy, lexicon)
+    return lexicon
+
+
+def _build_lexicon(policy: InconsistentPolicy) -> _Lexicon:
+    terms: dict[tuple[str, ...], str] = {}
+    for name, kind in policy.products.items():
+        for term in kind.terms:
+            words = _words(term)
+            if not words:
+                continue
+            for last in (words[-1], words[-1] + "s", words[-1] + "es"):
+                terms.setdefault((*words[:-1], last), name)
+    families = {name: kind.family for name, kind in policy.products.items()}
+    return _Lexicon(terms, max((len(k) for k in terms), default=0), families)
+
+
+def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each product term, longest first, left to right. A dictionary
+    look-up per word and length: linear in the text, whatever the size of the lexicon."""
+    tokens = list(_TOKEN.finditer(text))
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(lex.longest, len(tokens) - i), 0, -1):
+            window = tokens[i : i + n]
+            if any(
+                not _JOINER.fullmatch(text, a.end(), b.start())
+                for a, b in itertools.pairwise(window)
+            ):
+                continue
+            kind = lex.terms.get(tuple(t.group(0).casefold() for t in window))
+            if kind is not None:
+                found.append((kind, window[0].start(), window[-1].end()))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def _ends_with(cues: TermSet, text: str) -> bool:
+    return any(m.end() == len(text) for m in cues.finditer(text))
+
+
+def _starts_with(cues: TermSet, text: str) -> bool:
+    m = cues.search(text)
+    return m is not None and m.start() == 0
+
+
+def mentions(text: str, policy: InconsistentPolicy, field: str = "") -> list[Mention]:
+    """Every product word of ``text`` in order, each marked primary or not. A word used
+    as a label ("Charger: USA", "Speaker: 1511 Box Speaker") is not primary."""
+    lex = _lexicon(policy)
+    found: list[Mention] = []
+    for kind, start, end in _find(text, lex):
+        before = text[max(0, start - 40) : start]
+        before_words = re.findall(r"[\w&+]+", before)[-3:]
+        after = text[end : end + 20].lstrip(" -_")
+        # A cue at most two words before: "for iPhone case", "with a coaster".
+        cued = any(
+            _ends_with(policy.compatibility_cues, " ".join(before_words[: len(before_words) - k]))
+            for k in range(min(3, len(before_words)))
+        )
+        label = after.startswith((":", "："))
+        secondary = label or cued or _starts_with(policy.accessory_after, after)
+        mention = Mention(
+            kind, lex.families[kind], (start, end), text[start:end], not secondary, field
+        )
+        found.append(mention)
+    return found
+
+
+def primary_kinds(items: Iterable[Mention]) -> set[str]:
+    return {m.kind for m in items if m.primary}
+
+
+def families_of(kinds: Iterable[str], policy: InconsistentPolicy) -> set[str]:
+    return {policy.products[k].family for k in kinds if k in policy.products}
+
+
+def product_line(description: str, policy: InconsistentPolicy) -> str:
+    """The part of the description that names the product: its labelled product line
+    ("Product: Thermos Bottle") or else its first line (cut at ``head_chars``)."""
+    label = policy.product_labels.search(description)
+    if label:
+        end = description.find("\n", label.end())
+        return description[label.end() : end if end >= 0 else None][: policy.head_chars]
+    first = description.strip().split("\n", 1)[0]
+    if _ATTRIBUTE_LINE.match(first):
+        return ""
+    return first[: policy.head_chars]
+
+
+@dataclass(frozen=True, slots=True)
+class ListingProducts:
+    """The product words of each part of a listing."""
+
+    title: list[Mention]
+    #: The description's product line (see :func:`product_line`).
+    head: list[Mention]
+    description: list[Mention]
+    #: Variant index -> the product words of its values (colour, size, attributes).
+    variants: dict[int, list[Mention]]
+
+
+def listing_products(
+    title: str,
+    description: str,
+    variant_values: Mapping[int, list[tuple[str, str]]],
+    policy: InconsistentPolicy,
+) -> ListingProducts:
+    return ListingProducts(
+        title=mentions(title, policy),
+        head=mentions(product_line(description, policy), policy),
+        description=mentions(description, policy),
+        variants={
+            i: [m for field, value in values for m in mentions(value, policy, field)]
+            for i, values in variant_values.items()
+        },
+    )
