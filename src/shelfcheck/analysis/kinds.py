@@ -185,6 +185,9 @@ def _from_category(category: str, policy: KindsPolicy) -> tuple[dict[str, KindEv
     segments = [s for s in _SEGMENT_SPLIT.split(category) if s.strip()]
     for segment in reversed(segments):
         hits = _hits(segment, policy)
+        if hits and policy.category_stop_words.search(segment):
+            # "E-reader Accessories", "Phone Accessories": accessories of the kind
+            return {}, True
         kept = {h.kind: h for h in hits if not h.accessory}
         if kept:
             return {k: KindEvidence(k, "category", h.text) for k, h in kept.items()}, True

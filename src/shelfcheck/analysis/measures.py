@@ -180,7 +180,7 @@ class _Regexes:
         )
         self.bare_after_param = re.compile(
             rf"[ \t]*[:：=]?[ \t]*(?P<a>{NUM})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{NUM}))?"
-            r"(?![\d.,a-zA-Z]|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
+            r"(?![\da-zA-Z]|[.,]\d|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
             re.IGNORECASE,
         )
         # one regex per term, so that overlapping names are all seen ("fits foot length")
