@@ -1,0 +1,193 @@
+"""Phone numbers, e-mail addresses and calls to contact the seller (RULEBOOK §7 DESC-4,
+DESC-5, §14).
+
+Phones: a cheap scan finds digit runs long enough to be a phone number; only
+those windows go to phonenumbers' ``PhoneNumberMatcher`` at ``STRICT_GROUPING``
+leniency over the policy's regions ("+86 138 0013 8000", "(212) 555-0147",
+"0812-3456-7890"). A run announced by a cue ("Tel:", "Call", "WhatsApp:") is
+also tried with its separators removed, so obfuscated forms ("1 3 8 - 0 0 1 3 -
+8 0 0 0", "WhatsApp: 8613812345678") are caught. Not phones: a run after a label
+such as "Model No." or "EAN", a run followed by a unit ("50000 mAh"), a run
+joined to letters ("SJ4000"), sizes and resolutions ("120x80 cm", "1920x1080":
+the "x" breaks the run), and an unseparated run with no cue and no "+" (it may
+be a code; the doubt goes the seller's way).
+
+E-mails: "name@shop.com" and the spelled-out forms "name [at] shop (dot) com".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+from shelfcheck.policy import ContactPolicy, PhonePolicy, TermSet
+
+# A run of digits with the separators phone numbers are written with.
+_DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+\s?)?\(?\d(?:[ \-.()\u2013/]{0,3}\d)+(?![\w])")
+_DIGIT = re.compile(r"\d")
+# A cheap first look: nine characters of digits and separators (no phone is shorter).
+_LONG_RUN = re.compile(r"\d[\d \-.()\u2013/]{7,}\d")
+_SPACED = re.compile(r"^(?:\+\s?)?\d(?:\s*[\-.]?\s+\d|\s*-\s*\d)+$")
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[^\W_][\w\-]*(?:\.[\w\-]+)*\.[a-z]{2,24}\b", re.IGNORECASE)
+_AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>)\s*"
+_DOT = r"(?:\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*|\s+dot\s+|\.)"
+_EMAIL_SPELLED = re.compile(
+    rf"(?<![\w.+\-])[\w.+\-]{{1,64}}{_AT}[^\W_][\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}\b",
+    re.IGNORECASE,
+)
+_SPELLED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
+_CUE_GAP = re.compile(
+    r"[\s:：=.\-#(）)/]*(?:(?:on|at|via|no|number|num|nr)[\s:：=.\-#(）)/]*)?$", re.IGNORECASE
+)
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d$")
+_GROUPS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number found in a text."""
+
+    text: str
+    span: tuple[int, int]
+    #: The number in E.164 form ("+8613800138000").
+    number: str
+    #: The cue word right before it ("call", "whatsapp", "tel"), lower case, or "".
+    cue: str
+    #: False for a number with no cue, no "+" and only two groups ("027-1838200"):
+    #: it may be a part number.
+    sure: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    text: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCall:
+    """A call to contact the seller: a phrase ("contact us") or a messenger channel in use."""
+
+    text: str
+    span: tuple[int, int]
+    kind: str  # "phrase" or "messenger"
+
+
+def find_phones(text: str, policy: PhonePolicy) -> tuple[Phone, ...]:
+    """The phone numbers in ``text`` (see the module docstring for what is not one)."""
+    out: list[Phone] = []
+    if not _LONG_RUN.search(text):
+        return ()
+    for m in _DIGIT_RUN.finditer(text):
+        raw = m.group(0).rstrip(" -.(/")
+        digits = _DIGIT.findall(raw)
+        if len(digits) < policy.min_digits:
+            continue
+        start = m.start()
+        before = text[max(0, start - 40) : start]
+        cue = _ends_with(before, policy.cues)
+        if not cue and _ends_with(before, policy.not_phone_labels):
+            continue
+        after = text[m.start() + len(raw) : m.start() + len(raw) + 8]
+        unit = policy.not_phone_units.search(after)
+        if unit and unit.start() <= 1:
+            continue
+        if not cue and ("." in raw and " " in raw or _YEAR_RANGE.search(raw)):
+            continue  # "61701 13.53": a code and a price; "155 2021 - 2024": years
+        phone = _parse(raw, "".join(digits), cue, policy)
+        if phone:
+            sure = bool(cue) or raw.startswith("+") or "(" in raw or len(_GROUPS.findall(raw)) >= 3
+            out.append(Phone(raw, (start, start + len(raw)), phone, cue.lower(), sure))
+    return tuple(out)
+
+
+def _ends_with(before: str, terms: TermSet) -> str:
+    """The term of ``terms`` that ``before`` ends with (punctuation allowed after it), or ""."""
+    tail = before[-30:]
+    found = ""
+    for m in terms.finditer(tail):
+        if _CUE_GAP.fullmatch(tail[m.end() :]):
+            found = m.group(0)
+    return found
+
+
+def _parse(raw: str, digits: str, cue: str, policy: PhonePolicy) -> str:
+    """The E.164 number if ``raw`` is a phone number, else ""."""
+    if len(digits) > policy.max_digits:
+        return ""
+    international = raw.lstrip("(").startswith("+")
+    grouped = not raw.isdigit()
+    if not (cue or international or grouped):
+        return ""  # a bare digit run with no cue: a code as likely as a phone
+    for region in policy.regions:
+        for match in PhoneNumberMatcher(raw, region, leniency=Leniency.STRICT_GROUPING):
+            if len(_DIGIT.findall(match.raw_string)) >= policy.min_digits:
+                return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            break
+        if international:
+            break
+    if cue or _SPACED.match(raw):
+        return _valid_anywhere(digits, policy)
+    return ""
+
+
+def _valid_anywhere(digits: str, policy: PhonePolicy) -> str:
+    """``digits`` as a valid number of some region (or with a country code), else ""."""
+    tries: list[tuple[str, str | None]] = [("+" + digits, None)]
+    tries += [(digits, region) for region in policy.regions]
+    for number, region in tries:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return ""
+
+
+def find_emails(text: str) -> tuple[Email, ...]:
+    """E-mail addresses, plain and spelled out ("name [at] shop (dot) com")."""
+    found = [Email(m.group(0), m.span()) for m in _EMAIL.finditer(text)] if "@" in text else []
+    if not _SPELLED_AT.search(text):
+        return tuple(found)
+    for m in _EMAIL_SPELLED.finditer(text):
+        if not any(m.start() < e.span[1] and e.span[0] < m.end() for e in found):
+            found.append(Email(m.group(0), m.span()))
+    return tuple(sorted(found, key=lambda e: e.span))
+
+
+def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, ...]:
+    """Calls to contact the seller: phrases ("contact us", "DM me") and messenger channels
+    given as a way to reach the seller ("WhatsApp: ...", "Telegram @shop", "add us on
+    WeChat"). A messenger named as a product feature ("shows WhatsApp notifications") and
+    the allowed invitations ("follow our store", "rate us") are not calls."""
+    found = [(m, "phrase") for m in policy.calls.finditer(text)]
+    found += [(m, "phrase") for m in policy.call_patterns.finditer(text)]
+    for m in policy.messengers.finditer(text):
+        after = text[m.end() : m.end() + 30]
+        before = text[max(0, m.start() - 40) : m.start()]
+        if policy.messenger_after.search(after) or policy.messenger_before.search(before):
+            found.append((m, "messenger"))
+    if not found:
+        return ()
+    allowed = [m.span() for m in policy.allowed.finditer(text)]
+    allowed += [m.span() for m in policy.not_calls.finditer(text)]
+    out: list[ContactCall] = []
+    for m, kind in found:
+        s, e = m.span()
+        if any(s < ae and as_ < e for as_, ae in allowed):
+            continue
+        if any(s < c.span[1] and c.span[0] < e for c in out):
+            continue
+        out.append(ContactCall(m.group(0), (s, e), kind))
+    return tuple(sorted(out, key=lambda c: c.span))
+
+
+def phone_is_contact_call(phone: Phone, policy: PhonePolicy) -> bool:
+    """The number is announced with a call to use it ("Call", "WhatsApp", "Viber")."""
+    return bool(phone.cue) and any(
+        m.group(0).lower() == phone.cue for m in policy.contact_cues.finditer(phone.cue)
+    )

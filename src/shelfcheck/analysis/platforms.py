@@ -1,0 +1,57 @@
+"""Mentions of other marketplaces and shops (RULEBOOK §6 TITLE-2, §7 DESC-3, §14).
+
+A name from the policy's ``platforms.forbidden`` list is a mention unless:
+
+* it names a device for compatibility: a product line follows ("Amazon Kindle",
+  "Amazon Echo Dot") or a compatibility cue comes right before ("for Amazon",
+  "compatible with Amazon");
+* it sits inside an innocent phrase ("Amazon Green", "Amazon parrot");
+* it is an approved platform (the marketplace itself).
+
+Word boundaries keep "Amazonite" and "Wishbone" out. A platform domain
+("Only at Flipkart.com") is a mention too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shelfcheck.policy import Platforms
+
+_POSSESSIVE = re.compile(r"^(?:['’]s)?[\s\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A platform named in a text."""
+
+    text: str
+    span: tuple[int, int]
+
+
+def find_platform_mentions(text: str, platforms: Platforms) -> tuple[Mention, ...]:
+    """The mentions of other platforms in ``text``, compatibility mentions left out."""
+    found = list(platforms.forbidden.finditer(text))
+    if not found:
+        return ()
+    innocent = [m.span() for m in platforms.innocent.finditer(text)]
+    approved = [m.span() for m in platforms.approved.finditer(text)]
+    out: list[Mention] = []
+    for m in found:
+        start, end = m.span()
+        if any(s <= start and end <= e for s, e in innocent + approved):
+            continue
+        if _is_compatibility(text, start, end, platforms):
+            continue
+        out.append(Mention(m.group(0), (start, end)))
+    return tuple(out)
+
+
+def _is_compatibility(text: str, start: int, end: int, platforms: Platforms) -> bool:
+    stripped = _POSSESSIVE.sub("", text[end : end + 40])
+    line = platforms.product_lines.search(stripped)
+    if line and line.start() == 0:
+        return True
+    before = text[max(0, start - 30) : start].rstrip()
+    return any(c.end() == len(before) for c in platforms.compatibility_cues.finditer(before))
