@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import photo_stubs
 from rule_cases import Case, load_cases
 from shelfcheck.decide import outcome_for
 from shelfcheck.facts import Facts
@@ -19,6 +20,9 @@ CASES = load_cases()
 def test_rule_case(case: Case, policy: Policy, tools: Tools) -> None:
     rule = BY_ID[case.rule]
     facts = Facts(Listing.model_validate(case.listing), policy, tools)
+    if case.photo_facts is not None:
+        photo_stubs.install(facts, case.photo_facts)
+        policy = photo_stubs.policy_for(policy, case.photo_facts)
     hits = list(rule.func(facts, policy))
     if case.fires:
         assert hits, f"{case.rule} should fire: {case.why}"
