@@ -99,3 +99,38 @@ def test_rules_lists_and_documents(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_policy_option_uses_another_folder(tmp_path: Path) -> None:
     assert main(["rules", "--policy", str(tmp_path / "missing")]) == 2
+
+
+def test_photo_prints_one_photos_facts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    path = tmp_path / "p.png"
+    Image.new("RGB", (300, 300), "white").save(path)
+    assert main(["photo", str(path), "--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["width"] == 300 and facts["photo"] == str(path)
+
+
+def test_photo_of_a_broken_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "not-a-photo.jpg"
+    path.write_text("hello")
+    assert main(["photo", str(path), "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]
+
+
+def test_bank_add_writes_the_policy_copy(tmp_path: Path) -> None:
+    import shutil
+
+    from PIL import Image
+
+    from shelfcheck.policy import DEFAULT_POLICY_DIR, load_policy
+
+    folder = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, folder)
+    image = tmp_path / "logo.png"
+    img = Image.new("RGB", (256, 256), "white")
+    img.paste((200, 0, 0), (60, 60, 200, 200))
+    img.save(image)
+    assert main(["bank", "add", str(image), "--brand", "Acme", "--policy", str(folder)]) == 0
+    assert [e.brand for e in load_policy(folder).brand_bank.entries] == ["Acme"]
+    assert not load_policy().brand_bank.entries  # the bundled policy is untouched

@@ -3,6 +3,9 @@
     shelfcheck review CATALOG [-o decisions.jsonl]   review a catalog (JSONL, CSV, Parquet)
     shelfcheck eval LABELLED.jsonl [--json]            agreement with a labelled set
     shelfcheck rules [ID] [--json|--markdown]          the rule registry and each rule's docs
+    shelfcheck photo FILE [--json]                     one photo's facts (why a photo rule fired)
+    shelfcheck bank add IMAGE --brand NAME             add official brand imagery (BRAND-2)
+    shelfcheck serve [--database-url URL]              the review service and moderator console
 
 ``--policy DIR`` on every command reviews against another policy version.
 Exit codes: 0 done (even when listings are rejected); 1 done, but some records
@@ -96,7 +99,8 @@ def _progress(total: int | None, what: str) -> Progress | nullcontext[None]:
     if not err.is_terminal:
         return nullcontext()
     return Progress(
-        TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("listings · {task.fields[photos]} photos"), TimeRemainingColumn(),
         console=err, transient=True,
     )
 
@@ -142,7 +146,8 @@ def cmd_review(args: argparse.Namespace, policy: Policy) -> int:
     out = _open_out(args.output)
     try:
         with _progress(total, "reviewing") as progress:
-            task = progress.add_task("review", total=total) if progress else None
+            task = progress.add_task("review", total=total, photos=0) if progress else None
+            photos = 0
             for line, item, decision in review_stream(
                 records, policy=policy, policy_dir=args.policy, workers=args.workers,
                 photos=not args.no_photos,
@@ -158,7 +163,9 @@ def cmd_review(args: argparse.Namespace, policy: Policy) -> int:
                     rules.update({f.rule for f in decision.findings if f.outcome != "warn"})
                     out.write(json.dumps(decision.to_json_dict(), ensure_ascii=False) + "\n")
                 if progress is not None and task is not None:
-                    progress.advance(task)
+                    if isinstance(item, Listing) and not args.no_photos:
+                        photos += len(item.photos)
+                    progress.update(task, advance=1, photos=photos)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -192,12 +199,14 @@ def cmd_eval(args: argparse.Namespace, policy: Policy) -> int:
         workers=args.workers, photos=not args.no_photos,
     )
     with _progress(len(labelled), "evaluating") as progress:
-        task = progress.add_task("eval", total=len(labelled)) if progress else None
+        task = progress.add_task("eval", total=len(labelled), photos=0) if progress else None
+        photos = 0
         for _, item, decision in stream:
             assert isinstance(item, LabelledListing) and decision is not None
             pairs.append(Pair(item.id, item.title, item.expected, decision))
             if progress is not None and task is not None:
-                progress.advance(task)
+                photos += 0 if args.no_photos else len(item.photos)
+                progress.update(task, advance=1, photos=photos)
     result = metrics(pairs)
     result["worst"] = [disagreement_json(p) for p in worst(pairs, args.worst)]
     if args.json:
@@ -290,6 +299,49 @@ def cmd_rules(args: argparse.Namespace, policy: Policy) -> int:
     return EXIT_OK
 
 
+# --- photos and the brand bank ---------------------------------------------------------------
+
+
+def cmd_photo(args: argparse.Namespace, policy: Policy) -> int:
+    from shelfcheck.photos import describe
+
+    facts = describe(args.file, policy=policy, tools=default_tools())
+    if args.json:
+        print(json.dumps(facts, indent=2, ensure_ascii=False, default=str))
+        return EXIT_OK if not facts.get("error") else EXIT_UNUSABLE
+    table = Table(title=f"photo facts: {args.file}", show_header=False)
+    table.add_column("fact")
+    table.add_column("value", overflow="fold")
+    for key, value in facts.items():
+        if key == "text" and isinstance(value, (list, tuple)):
+            value = "\n".join(
+                f"{b.get('text')!r} (score {b.get('score')}) at {b.get('box')}" for b in value
+            ) or "-"
+        table.add_row(key, str(value))
+    Console().print(table)
+    return EXIT_OK if not facts.get("error") else EXIT_UNUSABLE
+
+
+def cmd_bank_add(args: argparse.Namespace, policy: Policy) -> int:
+    from shelfcheck.photos import bank
+
+    try:
+        entry = bank.add(args.image, args.brand, policy_dir=args.policy)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return EXIT_UNUSABLE
+    print(json.dumps(entry, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, policy: Policy) -> int:
+    from shelfcheck.service.app import serve
+
+    serve(host=args.host, port=args.port, database_url=args.database_url,
+          workers=args.workers, policy_dir=args.policy, processes=args.processes)
+    return EXIT_OK
+
+
 # --- wiring -----------------------------------------------------------------------------------
 
 
@@ -323,6 +375,30 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--markdown", action="store_true")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("photo", parents=[common], help="one photo's facts")
+    p.add_argument("file", help="a path, http(s) URL or data: URI")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_photo)
+
+    p = sub.add_parser("bank", help="the BRAND-2 bank of official brand imagery")
+    bank_sub = p.add_subparsers(dest="bank_command", required=True)
+    p = bank_sub.add_parser("add", parents=[common], help="add an official brand image")
+    p.add_argument("image", help="a path, http(s) URL or data: URI")
+    p.add_argument("--brand", required=True, help="the brand it belongs to")
+    p.set_defaults(func=cmd_bank_add)
+
+    p = sub.add_parser("serve", parents=[common], help="the review service and console")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--database-url", default=None,
+                   help="SQLAlchemy URL (default: a SQLite file shelfcheck.db); "
+                        "postgresql+psycopg://user@host/db for PostgreSQL")
+    p.add_argument("--workers", type=int, default=None,
+                   help="background review threads per process")
+    p.add_argument("--processes", type=int, default=None,
+                   help="server processes on the one port (one core each)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -76,6 +76,10 @@ def review(
         skipped.append("photo rules: skipped on request (--no-photos)")
     elif not listing.photos:
         skipped.append("photo rules: the listing has no photos (RULEBOOK §14)")
+    elif policy.photo.nudity.enabled and tools.nudity is None:
+        skipped.append(
+            "OFFENSIVE-1 on photos: not run (the optional nudity extra, nudenet, is not installed)"
+        )
     facts = Facts(listing, policy, tools)
     findings: list[Finding] = []
     warnings: list[QualityWarning] = []
