@@ -1,0 +1,1102 @@
+"""Every query the review service makes: keyword-only functions over a ``Session``.
+
+The web layer (``api.py``, ``console.py``) and the workers (``worker.py``) call
+these and never write SQL themselves (full-stack-fastapi-template's ``crud.py``).
+A function runs inside the caller's transaction; it does not commit.
+Problems a caller must answer are raised as :class:`Conflict` / :class:`NotFound`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, cast
+
+from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from shelfcheck.model import OTHER_COMMENTS, Decision, Reason
+from shelfcheck.policy import Policy
+from shelfcheck.service.models import (
+    ApiKey,
+    Appeal,
+    AuditEntry,
+    Event,
+    FindingRow,
+    ListingRow,
+    MachineDecision,
+    Override,
+    QueueItem,
+    ServiceMeta,
+    Submission,
+    Verdict,
+    utcnow,
+)
+
+ROLES = ("merchant", "moderator", "admin")
+_AUDIT = cast(Table, AuditEntry.__table__)
+_EVENTS = cast(Table, Event.__table__)
+_FINDINGS = cast(Table, FindingRow.__table__)
+#: Rejections that a merchant cannot clear by sending the same content again.
+STICKY_REASONS = frozenset({Reason.PROHIBITED.value, Reason.BRAND.value})
+MACHINE = "machine"
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Invalid(ServiceError):
+    status = 422
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def new_uid() -> str:
+    return secrets.token_hex(12)
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    """What the merchant can change: everything but the listing's id and merchant."""
+    body = {k: v for k, v in payload.items() if k not in {"id", "merchant_id"}}
+    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    """``start`` plus ``days`` working days (Saturday and Sunday do not count)."""
+    current = start
+    added = 0
+    while added < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def _insert(session: Session, row: Any) -> int:
+    """Insert one new row with a plain INSERT (the hot paths skip the ORM's unit of work).
+
+    ``row`` stays a transient object holding the values, with its new ``id`` set.
+    """
+    table = row.__table__
+    values = {
+        c.key: getattr(row, c.key)
+        for c in table.columns
+        if c.key != "id" and getattr(row, c.key) is not None
+    }
+    result = session.execute(insert(table).returning(table.c.id), values)
+    new_id = int(result.scalar_one())
+    row.id = new_id
+    return new_id
+
+
+def get_meta(session: Session, *, key: str) -> str | None:
+    row = session.get(ServiceMeta, key)
+    return row.value if row else None
+
+
+def ensure_meta(session: Session, *, key: str, value: str) -> str:
+    """The stored value of ``key``, storing ``value`` first if there is none."""
+    existing = get_meta(session, key=key)
+    if existing is not None:
+        return existing
+    session.add(ServiceMeta(key=key, value=value))
+    session.flush()
+    return value
+
+
+def add_audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    submission: Submission | None = None,
+    policy_version: str | None = None,
+    rules: list[str] | None = None,
+    detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    session.execute(
+        insert(_AUDIT),
+        {
+            "at": now or utcnow(),
+            "actor": actor,
+            "action": action,
+            "merchant_id": submission.merchant_id if submission else None,
+            "listing_id": submission.external_id if submission else None,
+            "submission_uid": submission.uid if submission else None,
+            "policy_version": policy_version,
+            "rules": rules or [],
+            "detail": detail or {},
+        },
+    )
+
+
+def add_event(
+    session: Session,
+    *,
+    submission: Submission,
+    type: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    body = {
+        "listing_id": submission.external_id,
+        "submission_id": submission.uid,
+        "version": submission.version,
+        **payload,
+    }
+    session.execute(
+        insert(_EVENTS),
+        {"at": now, "merchant_id": submission.merchant_id, "type": type, "payload": body},
+    )
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    merchant_id: str | None,
+    created_by: str,
+    key: str | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key; the plain key is returned once and only its hash is kept."""
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", field="role")
+    if role == "merchant" and not merchant_id:
+        raise Invalid("a merchant key needs its merchant_id", field="merchant_id")
+    plain = key or f"sc_{secrets.token_urlsafe(32)}"
+    row = ApiKey(
+        name=name,
+        role=role,
+        merchant_id=merchant_id if role == "merchant" else None,
+        key_hash=hash_key(plain),
+        prefix=plain[:10],
+        created_at=utcnow(),
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    add_audit(
+        session,
+        actor=created_by,
+        action="key_created",
+        detail={"key_id": row.id, "name": name, "role": role, "merchant_id": merchant_id},
+    )
+    return row, plain
+
+
+def find_api_key(session: Session, *, key: str) -> ApiKey | None:
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
+    return row if row is not None and row.revoked_at is None else None
+
+
+def get_api_key(session: Session, *, key_id: int) -> ApiKey | None:
+    row = session.get(ApiKey, key_id)
+    return row if row is not None and row.revoked_at is None else None
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, *, key_id: int, actor: str) -> ApiKey:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound("no such key")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        add_audit(session, actor=actor, action="key_revoked", detail={"key_id": key_id})
+    return row
+
+
+# --- submissions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a submission: a new version, the same one again, or refused."""
+
+    kind: Literal["new", "existing", "blocked"]
+    submission: Submission
+
+
+def _is_sticky(sub: Submission) -> bool:
+    reasons = {r.get("code") for r in (sub.outcome_reasons or [])}
+    return sub.outcome == "reject" and bool(reasons & STICKY_REASONS)
+
+
+def submit_listing(
+    session: Session,
+    *,
+    merchant_id: str,
+    payload: dict[str, Any],
+    idempotency_key: str | None,
+    policy: Policy,
+    claim_token: str | None,
+    lease_until: datetime | None,
+    now: datetime,
+) -> Submitted:
+    """Store one listing version before it is reviewed.
+
+    Same content as the latest version (or the same ``Idempotency-Key``): that
+    version again. Content once rejected for ``prohibited`` or ``brand``: blocked.
+    With a ``claim_token`` the new version is leased to the caller, who reviews it
+    at once; without one it waits for a worker.
+    """
+    digest = content_hash(payload)
+    if idempotency_key:
+        prior = session.scalar(
+            select(Submission).where(
+                Submission.merchant_id == merchant_id,
+                Submission.idempotency_key == idempotency_key,
+            )
+        )
+        if prior is not None:
+            if prior.content_hash != digest or prior.external_id != payload["id"]:
+                raise Invalid(
+                    "this Idempotency-Key was used for another listing", field="Idempotency-Key"
+                )
+            return Submitted("existing", prior)
+    listing = session.execute(
+        select(ListingRow.id, ListingRow.latest_submission_id).where(
+            ListingRow.merchant_id == merchant_id, ListingRow.external_id == payload["id"]
+        )
+    ).first()
+    latest = None
+    if listing is not None and listing.latest_submission_id is not None:
+        latest = session.get(Submission, listing.latest_submission_id)
+    if latest is not None and latest.content_hash == digest:
+        return Submitted("blocked" if _is_sticky(latest) else "existing", latest)
+    for earlier_id, reasons in session.execute(
+        select(Submission.id, Submission.outcome_reasons).where(
+            Submission.merchant_id == merchant_id,
+            Submission.content_hash == digest,
+            Submission.outcome == "reject",
+        )
+    ):
+        if {r.get("code") for r in reasons or []} & STICKY_REASONS:
+            earlier = session.get(Submission, earlier_id)
+            assert earlier is not None
+            return Submitted("blocked", earlier)
+    listing_id = (
+        listing.id
+        if listing is not None
+        else _insert(
+            session, ListingRow(merchant_id=merchant_id, external_id=payload["id"], created_at=now)
+        )
+    )
+    category = payload.get("category") or None
+    high_risk = False
+    if category:
+        high_risk = bool(policy.queue.high_risk_categories.search(category)) or (
+            session.scalar(select(Submission.id).where(Submission.category == category).limit(1))
+            is None
+        )
+    sub = Submission(
+        uid=new_uid(),
+        listing_id=listing_id,
+        merchant_id=merchant_id,
+        external_id=payload["id"],
+        version=(latest.version + 1) if latest else 1,
+        content_hash=digest,
+        idempotency_key=idempotency_key,
+        payload=payload,
+        category=category[:500] if category else None,
+        has_photos=bool(payload.get("photos")),
+        high_risk=high_risk,
+        status="running" if claim_token else "pending",
+        claim_token=claim_token,
+        lease_until=lease_until if claim_token else None,
+        attempts=1 if claim_token else 0,
+        created_at=now,
+    )
+    _insert(session, sub)
+    session.execute(
+        update(ListingRow).where(ListingRow.id == listing_id).values(latest_submission_id=sub.id)
+    )
+    add_audit(
+        session,
+        actor=merchant_id,
+        action="submitted",
+        submission=sub,
+        now=now,
+        detail={"version": sub.version, "content_hash": digest},
+    )
+    return Submitted("new", sub)
+
+
+def get_submission(session: Session, *, uid: str, merchant_id: str | None) -> Submission:
+    """A submission by its public id; a merchant sees only its own (404 otherwise)."""
+    query = select(Submission).where(Submission.uid == uid)
+    if merchant_id is not None:
+        query = query.where(Submission.merchant_id == merchant_id)
+    sub = session.scalar(query)
+    if sub is None:
+        raise NotFound("no such submission")
+    return sub
+
+
+def get_listing(session: Session, *, merchant_id: str, external_id: str) -> ListingRow:
+    row = session.scalar(
+        select(ListingRow).where(
+            ListingRow.merchant_id == merchant_id, ListingRow.external_id == external_id
+        )
+    )
+    if row is None:
+        raise NotFound("no such listing")
+    return row
+
+
+def list_listings(
+    session: Session, *, merchant_id: str | None, limit: int, offset: int
+) -> list[ListingRow]:
+    query = select(ListingRow).order_by(ListingRow.id).limit(limit).offset(offset)
+    if merchant_id is not None:
+        query = query.where(ListingRow.merchant_id == merchant_id)
+    return list(session.scalars(query))
+
+
+def listing_versions(session: Session, *, listing: ListingRow) -> list[Submission]:
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.listing_id == listing.id)
+            .order_by(Submission.version)
+        )
+    )
+
+
+def machine_decision(session: Session, *, submission_id: int) -> MachineDecision | None:
+    return session.scalar(
+        select(MachineDecision).where(MachineDecision.submission_id == submission_id)
+    )
+
+
+def verdicts_for(session: Session, *, submission_id: int) -> list[Verdict]:
+    return list(
+        session.scalars(
+            select(Verdict).where(Verdict.submission_id == submission_id).order_by(Verdict.id)
+        )
+    )
+
+
+def appeals_for(session: Session, *, submission_id: int) -> list[Appeal]:
+    return list(
+        session.scalars(
+            select(Appeal).where(Appeal.submission_id == submission_id).order_by(Appeal.id)
+        )
+    )
+
+
+def merchant_history(session: Session, *, merchant_id: str, limit: int = 20) -> dict[str, Any]:
+    """A merchant's record: outcome counts and the latest versions it sent."""
+    counts = dict(
+        session.execute(
+            select(Submission.outcome, func.count())
+            .where(Submission.merchant_id == merchant_id)
+            .group_by(Submission.outcome)
+        ).all()
+    )
+    recent = list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.merchant_id == merchant_id)
+            .order_by(Submission.id.desc())
+            .limit(limit)
+        )
+    )
+    appeals = session.scalar(
+        select(func.count()).select_from(Appeal).where(Appeal.merchant_id == merchant_id)
+    )
+    return {
+        "counts": {str(k): v for k, v in counts.items()},
+        "recent": recent,
+        "appeals": appeals or 0,
+    }
+
+
+# --- the machine's reviews ------------------------------------------------------------------
+
+
+def excluded_rules(session: Session, *, submission: Submission) -> list[str]:
+    """Rules an overturned appeal took off this content (REVIEW-4)."""
+    return sorted(
+        session.scalars(
+            select(Override.rule).where(
+                Override.merchant_id == submission.merchant_id,
+                Override.content_hash == submission.content_hash,
+            )
+        )
+    )
+
+
+def claim_pending_reviews(
+    session: Session, *, token: str, lease_until: datetime, now: datetime, limit: int
+) -> list[Submission]:
+    """Lease up to ``limit`` reviews that wait, or whose worker died (lease expired)."""
+    ids = list(
+        session.scalars(
+            select(Submission.id)
+            .where(
+                or_(
+                    Submission.status == "pending",
+                    and_(Submission.status == "running", Submission.lease_until < now),
+                )
+            )
+            .order_by(Submission.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    session.execute(
+        update(Submission)
+        .where(Submission.id.in_(ids))
+        .values(
+            status="running",
+            claim_token=token,
+            lease_until=lease_until,
+            attempts=Submission.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return list(session.scalars(select(Submission).where(Submission.id.in_(ids))))
+
+
+def finish_review(
+    session: Session,
+    *,
+    submission: Submission,
+    claim_token: str,
+    decision: Decision,
+    excluded: list[str],
+    duration_ms: float,
+    policy: Policy,
+    now: datetime,
+) -> Submission | None:
+    """Store the machine's decision if the caller still holds the lease (else ``None``).
+
+    One transaction: the decision, its findings, the submission's outcome, the
+    listing's live version, a queue item for ``human_review``, the audit entry and
+    the event. The unique decision per submission makes a second one impossible.
+    ``submission`` (the caller's copy) is updated to match.
+    """
+    sub = submission
+    reasons = [r.model_dump(mode="json") for r in decision.reasons]
+    taken = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == sub.id,
+            Submission.status == "running",
+            Submission.claim_token == claim_token,
+        )
+        .values(
+            status="decided",
+            decided_at=now,
+            outcome=decision.decision,
+            outcome_reasons=reasons,
+            outcome_by=MACHINE,
+            lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    sub.status, sub.decided_at, sub.outcome = "decided", now, decision.decision
+    sub.outcome_reasons, sub.outcome_by, sub.lease_until = reasons, MACHINE, None
+    _insert(
+        session,
+        MachineDecision(
+            submission_id=sub.id,
+            decision=decision.decision,
+            reasons=reasons,
+            payload=decision.to_json_dict(),
+            policy_version=decision.policy_version,
+            excluded_rules=excluded,
+            duration_ms=duration_ms,
+            created_at=now,
+        ),
+    )
+    if decision.findings:
+        session.execute(
+            insert(_FINDINGS),
+            [
+                {
+                    "submission_id": sub.id,
+                    "rule": f.rule,
+                    "reason": f.reason.value,
+                    "outcome": f.outcome,
+                }
+                for f in decision.findings
+            ],
+        )
+    live = _maybe_go_live(session, submission=sub) if decision.decision == "approve" else None
+    if decision.decision == "human_review":
+        days = (
+            policy.queue.high_risk_business_days
+            if sub.high_risk
+            else policy.queue.ordinary_business_days
+        )
+        _insert(
+            session,
+            QueueItem(
+                kind="review",
+                submission_id=sub.id,
+                created_at=now,
+                due_at=add_business_days(sub.created_at, days),
+            ),
+        )
+    rules = sorted({f.rule for f in decision.findings})
+    add_audit(
+        session,
+        actor=MACHINE,
+        action="machine_decision",
+        submission=sub,
+        now=now,
+        policy_version=decision.policy_version,
+        rules=rules,
+        detail={"decision": decision.decision, "reasons": reasons, "excluded": excluded},
+    )
+    add_event(
+        session,
+        submission=sub,
+        type="decision",
+        now=now,
+        payload={
+            "decision": decision.decision,
+            "reasons": reasons,
+            "by": MACHINE,
+            "policy_version": decision.policy_version,
+            "live": live,
+        },
+    )
+    return sub
+
+
+def _maybe_go_live(session: Session, *, submission: Submission) -> bool:
+    """Make an approved version live unless a newer version is live already (one UPDATE)."""
+    result = session.execute(
+        update(ListingRow)
+        .where(
+            ListingRow.id == submission.listing_id,
+            or_(
+                ListingRow.live_submission_id.is_(None),
+                ListingRow.live_submission_id < submission.id,
+            ),
+        )
+        .values(live_submission_id=submission.id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def review_progress(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(Submission.status, func.count()).group_by(Submission.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+# --- appeals --------------------------------------------------------------------------------
+
+
+def create_appeal(
+    session: Session,
+    *,
+    submission: Submission,
+    statement: str,
+    evidence: list[dict[str, Any]],
+    policy: Policy,
+    now: datetime,
+) -> Appeal:
+    """A merchant appeals a rejected version (REVIEW-4); it goes to the human queue."""
+    if submission.outcome != "reject":
+        raise Conflict("only a rejected listing can be appealed")
+    if any(a.status == "open" for a in appeals_for(session, submission_id=submission.id)):
+        raise Conflict("this version already has an open appeal")
+    appeal = Appeal(
+        uid=new_uid(),
+        submission_id=submission.id,
+        merchant_id=submission.merchant_id,
+        statement=statement,
+        evidence=evidence,
+        status="open",
+        created_at=now,
+    )
+    session.add(appeal)
+    session.flush()
+    session.add(
+        QueueItem(
+            kind="appeal",
+            submission_id=submission.id,
+            appeal_id=appeal.id,
+            created_at=now,
+            due_at=add_business_days(now, policy.queue.appeal_business_days),
+        )
+    )
+    add_audit(
+        session,
+        actor=submission.merchant_id,
+        action="appealed",
+        submission=submission,
+        now=now,
+        detail={"appeal_id": appeal.uid, "evidence": len(evidence)},
+    )
+    add_event(
+        session,
+        submission=submission,
+        type="appeal",
+        now=now,
+        payload={"appeal_id": appeal.uid, "status": "open"},
+    )
+    return appeal
+
+
+def get_appeal(session: Session, *, uid: str, merchant_id: str | None) -> Appeal:
+    query = select(Appeal).where(Appeal.uid == uid)
+    if merchant_id is not None:
+        query = query.where(Appeal.merchant_id == merchant_id)
+    appeal = session.scalar(query)
+    if appeal is None:
+        raise NotFound("no such appeal")
+    return appeal
+
+
+# --- the human queue ------------------------------------------------------------------------
+
+
+def open_queue(session: Session, *, limit: int = 200) -> list[tuple[QueueItem, Submission]]:
+    """Open items, earliest deadline first (REVIEW-3)."""
+    rows = session.execute(
+        select(QueueItem, Submission)
+        .join(Submission, Submission.id == QueueItem.submission_id)
+        .where(QueueItem.closed_at.is_(None))
+        .order_by(QueueItem.due_at, QueueItem.id)
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
+def get_queue_item(session: Session, *, item_id: int) -> QueueItem:
+    item = session.get(QueueItem, item_id)
+    if item is None:
+        raise NotFound("no such queue item")
+    return item
+
+
+def claim_item(
+    session: Session, *, item_id: int, actor: str, now: datetime, lease_s: float
+) -> QueueItem:
+    """Lease one item to ``actor``; nobody else gets it while the lease lasts."""
+    taken = session.execute(
+        update(QueueItem)
+        .where(
+            QueueItem.id == item_id,
+            QueueItem.closed_at.is_(None),
+            or_(
+                QueueItem.claimed_by.is_(None),
+                QueueItem.lease_until < now,
+                QueueItem.claimed_by == actor,
+            ),
+        )
+        .values(claimed_by=actor, lease_until=now + timedelta(seconds=lease_s))
+        .execution_options(synchronize_session=False)
+    )
+    item = session.get(QueueItem, item_id, populate_existing=True)
+    if item is None:
+        raise NotFound("no such queue item")
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("closed" if item.closed_at else f"claimed by {item.claimed_by}")
+    return item
+
+
+def claim_next(session: Session, *, actor: str, now: datetime, lease_s: float) -> QueueItem | None:
+    """The open item with the earliest deadline that nobody holds, leased to ``actor``."""
+    mine = session.scalar(
+        select(QueueItem)
+        .where(
+            QueueItem.closed_at.is_(None),
+            QueueItem.claimed_by == actor,
+            QueueItem.lease_until >= now,
+        )
+        .order_by(QueueItem.due_at)
+        .limit(1)
+    )
+    if mine is not None:
+        return mine
+    candidates = session.scalars(
+        select(QueueItem.id)
+        .where(
+            QueueItem.closed_at.is_(None),
+            or_(QueueItem.claimed_by.is_(None), QueueItem.lease_until < now),
+        )
+        .order_by(QueueItem.due_at, QueueItem.id)
+        .limit(20)
+    ).all()
+    for item_id in candidates:
+        try:
+            return claim_item(session, item_id=item_id, actor=actor, now=now, lease_s=lease_s)
+        except Conflict:
+            continue
+    return None
+
+
+def release_item(session: Session, *, item_id: int, actor: str) -> None:
+    session.execute(
+        update(QueueItem)
+        .where(
+            QueueItem.id == item_id, QueueItem.claimed_by == actor, QueueItem.closed_at.is_(None)
+        )
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def check_reasons(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The closed reason set of RULEBOOK §0; ``other`` needs one of its three comments."""
+    known = {r.value for r in Reason}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, reason in enumerate(reasons):
+        code = reason.get("code")
+        if code not in known:
+            raise Invalid(f"unknown reason {code!r}", field=f"reasons[{index}].code")
+        if code in seen:
+            continue
+        seen.add(code)
+        comment = reason.get("comment") or None
+        if code == Reason.OTHER.value:
+            if comment not in OTHER_COMMENTS:
+                raise Invalid(
+                    f"`other` needs a comment: one of {', '.join(OTHER_COMMENTS)}",
+                    field=f"reasons[{index}].comment",
+                )
+        else:
+            comment = None
+        out.append({"code": code, "comment": comment})
+    order = {r.value: i for i, r in enumerate(Reason)}
+    return sorted(out, key=lambda r: order[r["code"]])
+
+
+def _machine_reasons(session: Session, *, submission_id: int) -> list[str]:
+    return sorted(
+        set(
+            session.scalars(
+                select(FindingRow.reason).where(
+                    FindingRow.submission_id == submission_id,
+                    FindingRow.outcome.in_(("reject", "review")),
+                )
+            )
+        )
+    )
+
+
+def record_verdict(
+    session: Session,
+    *,
+    item_id: int,
+    actor: str,
+    verdict: str,
+    reasons: list[dict[str, Any]],
+    note: str | None,
+    now: datetime,
+) -> Verdict:
+    """A moderator decides a claimed item: approve/reject a review, uphold/overturn an appeal."""
+    item = session.get(QueueItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFound("no such queue item")
+    if item.closed_at is not None:
+        raise Conflict("this item is already decided")
+    if item.claimed_by != actor or item.lease_until is None or item.lease_until < now:
+        raise Conflict("claim the item first (or your claim has run out)")
+    allowed = ("approve", "reject") if item.kind == "review" else ("uphold", "overturn")
+    if verdict not in allowed:
+        raise Invalid(f"verdict must be one of {', '.join(allowed)}", field="verdict")
+    sub = session.get(Submission, item.submission_id)
+    assert sub is not None
+    note = (note or "").strip() or None
+    machine = machine_decision(session, submission_id=sub.id)
+    appeal = session.get(Appeal, item.appeal_id) if item.appeal_id else None
+    if verdict == "reject":
+        reasons = check_reasons(reasons)
+        if not reasons:
+            raise Invalid("a rejection needs at least one reason", field="reasons")
+    elif verdict == "uphold":
+        reasons = list(sub.outcome_reasons or [])
+    else:
+        reasons = []
+    if item.kind == "appeal" and not note:
+        raise Invalid("say why: an appeal verdict needs a note", field="note")
+    decision = "reject" if verdict in ("reject", "uphold") else "approve"
+    row = Verdict(
+        submission_id=sub.id,
+        queue_item_id=item.id,
+        appeal_id=item.appeal_id,
+        actor=actor,
+        verdict=verdict,
+        decision=decision,
+        reasons=reasons,
+        note=note,
+        machine_decision=machine.decision if machine else "none",
+        machine_reasons=_machine_reasons(session, submission_id=sub.id),
+        created_at=now,
+    )
+    session.add(row)
+    item.closed_at = now
+    item.closed_by = actor
+    overridden: list[str] = []
+    if appeal is not None:
+        appeal.status = "upheld" if verdict == "uphold" else "overturned"
+        appeal.decided_at = now
+        appeal.decided_by = actor
+        appeal.note = note
+    if verdict == "overturn":
+        overridden = sorted(
+            {
+                f.rule
+                for f in session.scalars(
+                    select(FindingRow).where(
+                        FindingRow.submission_id == sub.id, FindingRow.outcome == "reject"
+                    )
+                )
+            }
+        )
+        for rule_id in overridden:
+            exists = session.scalar(
+                select(Override.id).where(
+                    Override.merchant_id == sub.merchant_id,
+                    Override.content_hash == sub.content_hash,
+                    Override.rule == rule_id,
+                )
+            )
+            if exists is None:
+                session.add(
+                    Override(
+                        merchant_id=sub.merchant_id,
+                        content_hash=sub.content_hash,
+                        rule=rule_id,
+                        appeal_id=appeal.id if appeal else 0,
+                        created_at=now,
+                    )
+                )
+    sub.outcome = decision
+    sub.outcome_reasons = reasons
+    sub.outcome_by = actor
+    live = _maybe_go_live(session, submission=sub) if decision == "approve" else None
+    add_audit(
+        session,
+        actor=actor,
+        action=f"verdict_{verdict}",
+        submission=sub,
+        now=now,
+        policy_version=machine.policy_version if machine else None,
+        rules=overridden,
+        detail={
+            "queue_item": item.id,
+            "decision": decision,
+            "reasons": reasons,
+            "note": note,
+            "appeal_id": appeal.uid if appeal else None,
+            "machine_decision": row.machine_decision,
+        },
+    )
+    add_event(
+        session,
+        submission=sub,
+        type="verdict",
+        now=now,
+        payload={
+            "decision": decision,
+            "reasons": reasons,
+            "by": "human",
+            "verdict": verdict,
+            "appeal_id": appeal.uid if appeal else None,
+            "live": live,
+        },
+    )
+    session.flush()
+    return row
+
+
+# --- audit and events -----------------------------------------------------------------------
+
+
+def audit_entries(
+    session: Session,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+    submission_uid: str | None = None,
+) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    if submission_uid is not None:
+        query = query.where(AuditEntry.submission_uid == submission_uid)
+    return list(session.scalars(query))
+
+
+#: pg_try_advisory_xact_lock key: one event sequencer at a time across processes.
+_SEQUENCER_LOCK = 0x73657173
+
+
+def sequence_events(session: Session, *, batch: int = 2000) -> int:
+    """Number committed events in commit order (the feed's cursor is ``seq``).
+
+    Ids are handed out before commit, so on PostgreSQL a lower id can commit
+    later; numbering only what is committed, by one sequencer at a time, gives
+    a feed in which nothing appears behind a cursor a client already passed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        got = session.scalar(select(func.pg_try_advisory_xact_lock(_SEQUENCER_LOCK)))
+        if not got:
+            return 0
+    ids = session.scalars(
+        select(Event.id).where(Event.seq.is_(None)).order_by(Event.id).limit(batch)
+    ).all()
+    if not ids:
+        return 0
+    top = session.scalar(select(func.max(Event.seq))) or 0
+    session.execute(
+        update(Event), [{"id": event_id, "seq": top + i} for i, event_id in enumerate(ids, 1)]
+    )
+    return len(ids)
+
+
+def events_after(
+    session: Session, *, after: int, merchant_id: str | None, limit: int
+) -> list[Event]:
+    query = (
+        select(Event)
+        .where(Event.seq.is_not(None), Event.seq > after)
+        .order_by(Event.seq)
+        .limit(limit)
+    )
+    if merchant_id is not None:
+        query = query.where(Event.merchant_id == merchant_id)
+    return list(session.scalars(query))
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+
+def metrics(session: Session, *, now: datetime) -> dict[str, Any]:
+    """Decisions by reason and rule, automation share, agreement with people, the queue."""
+    by_decision = dict(
+        session.execute(
+            select(MachineDecision.decision, func.count()).group_by(MachineDecision.decision)
+        ).all()
+    )
+    by_reason = dict(
+        session.execute(
+            select(FindingRow.reason, func.count(func.distinct(FindingRow.submission_id)))
+            .where(FindingRow.outcome == "reject")
+            .group_by(FindingRow.reason)
+        ).all()
+    )
+    by_rule: dict[str, dict[str, int]] = {}
+    for rule_id, outcome, count in session.execute(
+        select(FindingRow.rule, FindingRow.outcome, func.count()).group_by(
+            FindingRow.rule, FindingRow.outcome
+        )
+    ):
+        by_rule.setdefault(rule_id, {})[outcome] = count
+    machine_total = sum(by_decision.values())
+    automated = by_decision.get("approve", 0) + by_decision.get("reject", 0)
+    verdicts = session.execute(
+        select(
+            Verdict.verdict,
+            Verdict.decision,
+            Verdict.reasons,
+            Verdict.machine_decision,
+            Verdict.machine_reasons,
+        )
+    ).all()
+    agreement: dict[str, Counter[str]] = {}
+    decisions_agree = 0
+    for _verdict, decision, reasons, machine_decision_, machine_reasons in verdicts:
+        human = {r["code"] for r in reasons}
+        machine = set(machine_reasons)
+        for code in human | machine:
+            tally = agreement.setdefault(code, Counter())
+            if code in human and code in machine:
+                tally["both"] += 1
+            elif code in machine:
+                tally["machine_only"] += 1
+            else:
+                tally["human_only"] += 1
+        if decision == machine_decision_ or (
+            machine_decision_ == "human_review" and decision == "reject" and machine & human
+        ):
+            decisions_agree += 1
+    per_reason = {
+        code: {**tally, "agreement": round(tally["both"] / sum(tally.values()), 3)}
+        for code, tally in sorted(agreement.items())
+    }
+    open_items = session.execute(
+        select(QueueItem.kind, QueueItem.created_at, QueueItem.due_at).where(
+            QueueItem.closed_at.is_(None)
+        )
+    ).all()
+    ages = [(now - created).total_seconds() for _, created, _ in open_items]
+    progress = review_progress(session)
+    return {
+        "machine_decisions": {"total": machine_total, **by_decision},
+        "rejections_by_reason": by_reason,
+        "findings_by_rule": by_rule,
+        "automation": {
+            "automated": automated,
+            "sent_to_people": by_decision.get("human_review", 0),
+            "automated_share": round(automated / machine_total, 4) if machine_total else None,
+        },
+        "agreement": {
+            "verdicts": len(verdicts),
+            "decision_agreement": round(decisions_agree / len(verdicts), 4) if verdicts else None,
+            "by_reason": per_reason,
+        },
+        "queue": {
+            "open": len(open_items),
+            "reviews": sum(1 for kind, _, _ in open_items if kind == "review"),
+            "appeals": sum(1 for kind, _, _ in open_items if kind == "appeal"),
+            "overdue": sum(1 for _, _, due in open_items if due < now),
+            "oldest_age_s": round(max(ages), 1) if ages else 0,
+            "mean_age_s": round(sum(ages) / len(ages), 1) if ages else 0,
+        },
+        "reviews": {
+            "pending": progress.get("pending", 0),
+            "running": progress.get("running", 0),
+            "decided": progress.get("decided", 0),
+        },
+    }
