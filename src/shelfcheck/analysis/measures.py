@@ -183,14 +183,19 @@ class _Regexes:
             r"(?![\da-zA-Z]|[.,]\d|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
             re.IGNORECASE,
         )
-        # one regex per term, so that overlapping names are all seen ("fits foot length")
-        self.param_terms: list[tuple[str, re.Pattern[str]]] = []
+        # one regex per term, so that overlapping names are all seen ("fits foot length");
+        # each phrase carries its first word, a cheap substring test that skips the regex
+        # when the word is nowhere in the text (most terms, for most texts)
+        self.param_terms: list[tuple[str, str | None, re.Pattern[str]]] = []
         for name, terms in policy.parameters.items():
             for term in terms.terms:
-                self.param_terms.append((name, re.compile(phrase_regex(term), re.IGNORECASE)))
+                key = re.split(r"[\s\-_]+", term.strip().lower())[0] or None
+                self.param_terms.append(
+                    (name, key, re.compile(phrase_regex(term), re.IGNORECASE))
+                )
         for name, patterns in policy.parameter_patterns.items():
             for term in patterns.terms:
-                self.param_terms.append((name, re.compile(term, re.IGNORECASE)))
+                self.param_terms.append((name, None, re.compile(term, re.IGNORECASE)))
 
 
 def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, float | None]:
@@ -204,7 +209,10 @@ def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, fl
 
 def _params_in(text: str, rx: _Regexes) -> list[tuple[int, int, str]]:
     found = []
-    for name, pattern in rx.param_terms:
+    lowered = text.lower()
+    for name, key, pattern in rx.param_terms:
+        if key is not None and key not in lowered:
+            continue
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), name))
     return found
