@@ -59,3 +59,22 @@ def test_empty_texts_do_not_crash(policy: Policy, tools: Tools) -> None:
     facts = Facts(Listing(id="empty", title="", description=""), policy, tools)
     assert facts.title_language.is_english is None
     assert facts.description_readability.words == 0
+
+
+def test_marketplace_words_of_other_languages(policy: Policy, tools: Tools) -> None:
+    found = detect_language("Kemeja Pria Lengan Pendek Bahan Katun Premium", policy.language, tools)
+    assert found.is_english is False and found.confidence >= policy.meta.thresholds.reject
+    english = detect_language("Women Kaftan Maxi Dress Batik Print", policy.language, tools)
+    assert english.is_english is True
+
+
+def test_bilingual_by_sentence(policy: Policy, tools: Tools) -> None:
+    text = "Материал: хлопок 100%. Стирка при 30 градусах. Material: 100% cotton. Machine wash at 30 degrees."
+    assert detect_language(text, policy.language, tools).is_english is True
+    cyrillic_with_brand = detect_language("Кроссовки мужские Nike Air Max", policy.language, tools)
+    assert cyrillic_with_brand.is_english is False
+
+
+def test_web_address_is_no_run_together_word(policy: Policy, tools: Tools) -> None:
+    read = measure_field(normalise("Camping Mug www.campingmugworld.com", 1000), None, policy.readability, tools)
+    assert read.run_together == []

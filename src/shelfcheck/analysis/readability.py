@@ -7,7 +7,8 @@ saw, so a finding can quote them.
 * **run-together words**: "RockmantraVintageMiniLeafsCeramicMug" — one token
   that splits into several words at capital humps or, in lower case, by
   English word frequencies (wordninja). Brand names with one hump
-  ("PlayStation", "AirPods", "iPhone") are not run-together words.
+  ("PlayStation", "AirPods", "iPhone") are not run-together words, nor are web
+  addresses, e-mails and handles ("www.mugworld.com": TITLE-1 judges them).
 * **symbols instead of letters**: runs like ``%^*£&£$*@)@)``: several
   different symbols in a row (decorative "★★★" or "---" have one kind).
 * **letter fragments**: "P ime P inted Sea er Ta le Cov r": lone letters and
@@ -48,6 +49,12 @@ _MOJIBAKE = re.compile(r"Ã[\u0080-\u00ff]|Â[\u0080-\u00bf]|â€|â‚¬|Ã¢|
 _LEET = re.compile(
     r"^(?=.*[a-z])(?:[a-z]*\d+[a-z]+\d*){2,}$|^[a-z]+\d[a-z]+\d[a-z]*$", re.IGNORECASE
 )
+#: Web addresses, e-mails and handles are no run-together words: TITLE-1 / DESC-2 / DESC-4 judge them.
+_LINK_LIKE = re.compile(r"@|://|^www\d?\.|[^\W\d_]\.[a-z]{2,6}(?:[/?#]|$)", re.IGNORECASE)
+#: Letters of one token that are split into words (wordninja's cost grows with the length).
+_SPLIT_LIMIT = 200
+#: Words that join tags rather than name anything ("Gift for Her", "Birthday and Party").
+_GLUE_WORDS = frozenset({"for", "the", "and", "of", "a", "an", "to", "with", "in", "on", "or", "&"})
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
 
 
@@ -58,6 +65,9 @@ class TagSignals:
     segments: int = 0
     hashtags: int = 0
     occasion_tags: list[str] = field(default_factory=list)
+    #: The most tags among the gift/occasion tags that share one word ("Nurse Gift, Nurse
+    #: Graduation Gift, Christmas Gift": 3).
+    occasion_repeat: int = 0
     duplicate_tags: list[str] = field(default_factory=list)
     #: The head word that most often closes a tag, and in how many tags.
     head_word: str = ""
@@ -117,7 +127,7 @@ def _run_together(
     if len(humps) >= min_words and sum(1 for h in humps if len(h) > 1) >= min_words:
         return True
     if letters.islower() and len(letters) >= 4 * min_words:
-        parts = split(letters)
+        parts = split(letters[:_SPLIT_LIMIT])  # a page-long token says no more than its start
         known = [p for p in parts if len(p) > 2 and vocabulary.get(p, rank) < rank]
         return (
             len(parts) >= min_words and len(known) >= min_words and len(known) >= 0.75 * len(parts)
@@ -171,6 +181,9 @@ def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSi
     segments = [s for s in _TAG_SPLIT.split(text) if s.strip(" #")]
     hashtags = len(re.findall(r"(?<!\S)#[^\W\d_]\w*", text))
     occasion_tags = [s for s in segments if occasion(s)]
+    shared = Counter(
+        w for s in occasion_tags for w in set(_WORD.findall(s.lower())) if w not in _GLUE_WORDS
+    )
     normal = [" ".join(_WORD.findall(s.lower())) for s in segments]
     counts = Counter(n for n in normal if n)
     duplicates = [n for n, c in counts.items() if c > 1]
@@ -187,6 +200,7 @@ def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSi
         segments=len(segments),
         hashtags=hashtags,
         occasion_tags=occasion_tags,
+        occasion_repeat=max(shared.values(), default=0),
         duplicate_tags=duplicates,
         head_word=head,
         head_count=head_count,
@@ -241,7 +255,9 @@ def measure(
             and re.search(r"[a-z]\d[a-z]", core, re.IGNORECASE)
         ):
             leet.append(core)
-        if _run_together(core, run_together_words, split, vocabulary, vocabulary_rank):
+        if not _LINK_LIKE.search(core) and _run_together(
+            core, run_together_words, split, vocabulary, vocabulary_rank
+        ):
             run_together.append(core)
             run_letters += sum(1 for c in core if c.isalpha())
         if core.isalpha() and core.isascii() and not token.startswith("#"):

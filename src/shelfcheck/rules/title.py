@@ -136,7 +136,7 @@ def title_repeats_itself(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     The share of the title's words that repeat an earlier phrase of two or
-    more words. Example: "Super Dress Mega Fashion Summer Super Dress Mega
+    more words, or a whole phrase of three or more words said again. Example: "Super Dress Mega Fashion Summer Super Dress Mega
     Fashion Summer" fails; "SWHF Cotton Door Curtain, Window Curtain" (one
     word said twice) passes.
 
@@ -145,11 +145,18 @@ def title_repeats_itself(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## Doubt
     Seller's side: rejects only when a large share of the title (policy
-    ``readability.repetition_share``) is repetition.
+    ``readability.repetition_share``) is repetition, or a long phrase is said
+    twice (``repeated_phrase_words``, ``repeated_phrase_share``).
     """
     read = facts.title_readability
     rp = policy.readability
-    if read.words >= rp.min_repetition_words and read.repetition_share >= rp.repetition_share:
+    long_phrase = (
+        len(read.repeated_phrase.split()) >= rp.repeated_phrase_words
+        and read.repetition_share >= rp.repeated_phrase_share
+    )
+    if read.words >= rp.min_repetition_words and (
+        read.repetition_share >= rp.repetition_share or long_phrase
+    ):
         yield Hit(
             field="title",
             evidence=read.repeated_phrase,
@@ -167,7 +174,9 @@ def title_is_tag_list(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     Hashtags; many comma-separated tags of which several are gift or occasion
-    tags, or close on the same head word, or repeat; or one head word chained
+    tags, or close on the same head word, or repeat; a shorter comma list that
+    is mostly gift or occasion tags repeating a word ("Nurse Gift, Nurse
+    Graduation Gift, Christmas Gift for Nurse, ..."); or one head word chained
     after many different words ("Summer Shirt Rainbow Shirt Letter Shirt ...").
     Example: "Needs Salt Unisex Shirt Chef Shirt ,Chef Gift ,Cooking Shirt
     ,Cooking Gift ,Food Shirt ,Food Gift" fails; "1 Set Cup & Saucer, Cute Cat
@@ -187,9 +196,17 @@ def title_is_tag_list(facts: Facts, policy: Policy) -> Iterator[Hit]:
     reasons: list[str] = []
     if tags.hashtags >= rp.hashtags:
         reasons.append(f"{tags.hashtags} hashtags")
+    occasions = len(tags.occasion_tags)
+    if occasions >= rp.occasion_tags and (
+        tags.segments >= rp.min_tags
+        or (
+            tags.segments >= rp.occasion_list_tags
+            and occasions >= rp.occasion_list_share * tags.segments
+            and tags.occasion_repeat >= 2
+        )
+    ):
+        reasons.append(f"{occasions} gift/occasion tags")
     if tags.segments >= rp.min_tags:
-        if len(tags.occasion_tags) >= rp.occasion_tags:
-            reasons.append(f"{len(tags.occasion_tags)} gift/occasion tags")
         if tags.head_count >= rp.head_word_tags:
             reasons.append(f'{tags.head_count} tags ending in "{tags.head_word}"')
         if tags.duplicate_tags:
