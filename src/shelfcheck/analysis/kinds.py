@@ -22,7 +22,8 @@ clothing) are policy data (``kinds.yaml``). How the sources weigh:
   a kind the title names as an accessory is dropped from the title altogether;
 * **description**: read only when category and title name no kind, and then a
   kind must be named at least ``description_min_mentions`` times, so "fits all
-  shoes" in a bag's description never makes it a shoe.
+  shoes" in a bag's description never makes it a shoe; kind words listed
+  together ("holds shirts, dresses, socks and towels") do not count.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ KINDS: frozenset[str] = frozenset(
 )
 
 _GAP = re.compile(r"[\s\-_]+")
+#: What separates the words of a list of kinds ("Necklace, Earring & Ring Holder").
+_LIST_GAP = re.compile(r"(?:[\s\-_/,&+]|\band\b)+", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:>|/|›|»|\|)\s*")
 
 
@@ -139,7 +142,18 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
         if not accessory and policy.purpose_cues.search(text[max(0, hit.start - 60) : hit.start]):
             accessory = True
         out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))
-    return sorted(out, key=lambda h: h.start)
+    return _accessory_runs(sorted(out, key=lambda h: h.start), text)
+
+
+def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:
+    """Kind words listed before an accessory of their kind name accessories too:
+    "Necklace, Earring & Ring Storage Case" stores all three."""
+    out = list(hits)
+    for i in range(len(out) - 2, -1, -1):
+        hit, nxt = out[i], out[i + 1]
+        if not hit.accessory and nxt.accessory and _LIST_GAP.fullmatch(text[hit.end : nxt.start]):
+            out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True)
+    return out
 
 
 def _implied(a: str, b: str, policy: KindsPolicy) -> bool:
@@ -160,9 +174,10 @@ def _closure(kinds: Iterable[str], policy: KindsPolicy) -> set[str]:
 
 
 def _from_title(hits: list[_Hit]) -> dict[str, KindEvidence]:
-    """Kinds the title names; a kind whose first mention is an accessory of it
-    ("Jewellery Box ... Jewellery"), or that is named more often as an accessory
-    than as itself, is not the product."""
+    """Kinds the title names; a kind named more often as an accessory than as itself,
+    or as often and first as an accessory ("Jewellery Box ... Jewellery"), is not the
+    product. A keyword-stuffed title that names the kind itself more often keeps it
+    ("Dress Strap Mini Backless Party Dress ... Dresses")."""
     plain: dict[str, list[_Hit]] = {}
     accessory: dict[str, int] = {}
     first: dict[str, _Hit] = {}
@@ -175,7 +190,8 @@ def _from_title(hits: list[_Hit]) -> dict[str, KindEvidence]:
     return {
         kind: KindEvidence(kind, "title", hs[0].text, (hs[0].start, hs[0].end))
         for kind, hs in plain.items()
-        if not first[kind].accessory and accessory.get(kind, 0) <= len(hs)
+        if accessory.get(kind, 0) < len(hs)
+        or (accessory.get(kind, 0) == len(hs) and not first[kind].accessory)
     }
 
 
@@ -198,10 +214,28 @@ def _from_category(category: str, policy: KindsPolicy) -> tuple[dict[str, KindEv
     return {}, False
 
 
+def _enumerated(hits: list[_Hit], text: str) -> set[int]:
+    """Indexes of hits in a list that names several kinds of goods ("holds shirts,
+    dresses, socks and towels", "shirts and dresses"): such a list says what the
+    product is for, not what it is."""
+    out: set[int] = set()
+    run = [0] if hits else []
+    for i in range(1, len(hits) + 1):
+        if i < len(hits) and _LIST_GAP.fullmatch(text[hits[i - 1].end : hits[i].start]):
+            run.append(i)
+            continue
+        if len({hits[j].text.lower() for j in run}) > 1:
+            out.update(run)
+        run = [i]
+    return out
+
+
 def _from_description(text: str, policy: KindsPolicy) -> dict[str, KindEvidence]:
     counts: dict[str, list[_Hit]] = {}
-    for h in _hits(text, policy):
-        if not h.accessory:
+    hits = _hits(text, policy)
+    listed = _enumerated(hits, text)
+    for i, h in enumerate(hits):
+        if not h.accessory and i not in listed:
             counts.setdefault(h.kind, []).append(h)
     return {
         k: KindEvidence(k, "description", hs[0].text, (hs[0].start, hs[0].end))

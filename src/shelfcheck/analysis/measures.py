@@ -26,18 +26,22 @@ Units, parameter names and label columns are policy data (``size.yaml``).
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from shelfcheck.model import SizeChart
 from shelfcheck.policy import phrase_regex
 
 if TYPE_CHECKING:
-    from shelfcheck.model import SizeChart
     from shelfcheck.policy import SizePolicy
 
-NUM = r"\d+(?:\.\d+|,\d{1,2}(?!\d))?"
+#: A number; it never starts inside a longer run of digits (so a run of 50,000 digits is
+#: read once, not from every position).
+NUM = r"(?<!\d)\d{1,7}(?:\.\d{1,6}|,\d{1,2}(?!\d))?"
 _RANGE_SEP = r"(?:-|–|—|~|to)"
 _LABEL = re.compile(
     r"(?<![\w.'’])(?:(?i:US|EU|UK|CN|JP|AU)\s?\d{1,2}(?:[.,]5)?|X{0,3}S|M|X{0,4}L|[2-7]XL|XXS"
@@ -49,6 +53,10 @@ _LINE_BREAK = re.compile(r"[\n;|]")
 _BOX_SIDES = frozenset({None, "dimensions", "width", "height", "length", "depth"})
 #: "Size 40", "Size: 36 > 44" are size labels, not measurements: no bare numbers for these.
 BARE_NUMBER_EXCLUDED = frozenset({"dimensions"})
+#: The side a dimension measures, written after it: "50L x 25W x 28H cm", "30cm(L) x 12cm(W)".
+_SIDE = r"(?:[ \t]?\(?[lwhd]\)?(?![a-z]))?"
+#: What may stand between a parameter and a generic "size" naming it ("Bust Size", "Hip-Size").
+_GENERIC_GAP = re.compile(r"[ \t\-_]{0,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +172,11 @@ class _Regexes:
             rf"(?:{_RANGE_SEP}[ \t]*(?P<b>{NUM})[ \t]*)?(?P<u>{unit})",
             re.IGNORECASE,
         )
+        side = _SIDE
         self.dims = re.compile(
-            rf"(?P<d1>{NUM})[ \t]*(?P<u1>{unit})?[ \t]*[x×*X][ \t]*(?P<d2>{NUM})[ \t]*(?P<u2>{unit})?"
-            rf"(?:[ \t]*[x×*X][ \t]*(?P<d3>{NUM})[ \t]*(?P<u3>{unit})?)?",
+            rf"(?P<d1>{NUM}){side}[ \t]*(?P<u1>{unit})?{side}[ \t]*[x×*X][ \t]*(?P<d2>{NUM}){side}"
+            rf"[ \t]*(?P<u2>{unit})?{side}(?:[ \t]*[x×*X][ \t]*(?P<d3>{NUM}){side}[ \t]*"
+            rf"(?P<u3>{unit})?{side})?",
             re.IGNORECASE,
         )
         self.declared = re.compile(
@@ -224,6 +234,11 @@ def _last_param(text: str, rx: _Regexes) -> tuple[str | None, int]:
     if not found:
         return None, -1
     start, _end, name = max(found, key=lambda f: (f[1], f[1] - f[0]))
+    if name in BARE_NUMBER_EXCLUDED:
+        # "Bust Size", "Waist Size (cm)": the generic word names the parameter before it
+        before = [f for f in found if f[2] != name and _GENERIC_GAP.fullmatch(text[f[1] : start])]
+        if before:
+            start, _end, name = max(before, key=lambda f: (f[1], f[1] - f[0]))
     return name, start
 
 
@@ -238,7 +253,14 @@ def _leading_param(text: str, rx: _Regexes) -> str | None:
     return best[1] if best else None
 
 
+#: A one-digit size named right before its measurement: "7=17.3mm", "Size 8: 18.1 mm".
+_SMALL_LABEL = re.compile(r"(?<![\w.,/-])(\d(?:[.,]5)?)[ \t]*[=:：][ \t]*$")
+
+
 def _label_before(window: str) -> str | None:
+    small = _SMALL_LABEL.search(window)
+    if small:
+        return normalise_label(small.group(1))
     labels = list(_LABEL.finditer(window))
     return normalise_label(labels[-1].group(0)) if labels else None
 
@@ -253,16 +275,24 @@ def _text_measurements(
     out: list[Measurement] = []
     taken: list[tuple[int, int]] = []
 
+    breaks = [m.end() for m in _LINE_BREAK.finditer(text)]
+
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        # ``taken`` is sorted and its spans never overlap
+        i = bisect.bisect_left(taken, (start, end))
+        return (i == 0 or taken[i - 1][1] <= start) and (i == len(taken) or taken[i][0] >= end)
 
     def context(start: int) -> tuple[str, int]:
         """The text from the clause start (or the previous measurement) to ``start``."""
-        floor = max(
-            [0, start - 60]
-            + [e for s, e in taken if e <= start]
-            + [m.end() for m in _LINE_BREAK.finditer(text, 0, start)]
-        )
+        floor = max(0, start - 60)
+        i = bisect.bisect_right(taken, (start, len(text) + 1)) - 1
+        while i >= 0 and taken[i][1] > start:
+            i -= 1
+        if i >= 0:
+            floor = max(floor, taken[i][1])
+        j = bisect.bisect_right(breaks, start) - 1
+        if j >= 0:
+            floor = max(floor, breaks[j])
         return text[floor:start], floor
 
     def tolerance(start: int, end: int) -> bool:
@@ -280,7 +310,7 @@ def _text_measurements(
         param: str | None,
         label: str | None,
     ) -> None:
-        taken.append((start, end))
+        bisect.insort(taken, (start, end))
         if tolerance(start, end):
             return
         out.append(
@@ -323,7 +353,7 @@ def _text_measurements(
         window, _ = context(start)
         param, _at = _last_param(window, rx)
         label = _label_before(window)
-        taken.append((start, end))
+        bisect.insort(taken, (start, end))
         if tolerance(start, end):
             continue
         if param in _BOX_SIDES:
@@ -392,7 +422,7 @@ def _chart_measurements(
     for i, header in enumerate(headers):
         unit_m = re.search(rf"(?:\(|\b)(?P<u>{rx.unit})\)?", header, re.IGNORECASE)
         header_unit = unit_m.group("u") if unit_m else None
-        bare = re.sub(r"\(.*?\)", "", header).strip()
+        bare = re.sub(r"\(.*?\)", "", header).strip(" :：")
         param, _ = _last_param(bare, rx)
         is_label = (
             bool(policy.label_headers.pattern.fullmatch(bare.lower()))
@@ -453,6 +483,132 @@ def _chart_measurements(
     return measurements, labels, params, groups
 
 
+# --- size tables written in free text ------------------------------------------------------
+
+_TABLE_BAR = re.compile(r"[ \t]*[|\t│][ \t]*")
+_TABLE_CELL_NUMBER = re.compile(rf"{NUM}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM})?[ \t]*[a-zA-Z\"”]{{0,6}}")
+#: A table row is short; longer lines are prose.
+_TABLE_LINE_MAX = 200
+
+
+def _table_cells(line: str) -> list[str]:
+    """A table line cut into cells: at bars or tabs, else at spaces ("Bust(cm)" and a
+    following "(cm)" stay with their name)."""
+    line = line.strip().strip("|│").strip()
+    if _TABLE_BAR.search(line):
+        return [c.strip() for c in _TABLE_BAR.split(line)]
+    cells: list[str] = []
+    for token in line.split():
+        if cells and token.startswith("("):
+            cells[-1] += token
+        else:
+            cells.append(token)
+    return cells
+
+
+def _is_label_header(cell: str, policy: SizePolicy) -> bool:
+    bare = re.sub(r"\(.*?\)|[:：]", "", cell).strip().lower()
+    return bool(bare) and bool(policy.label_headers.pattern.fullmatch(bare))
+
+
+def _declared_unit(text: str, rx: _Regexes) -> str | None:
+    found = [d.group("p") or d.group("q") for d in rx.declared.finditer(text)]
+    return found[-1] if found else None
+
+
+_SYSTEM_LABEL = r"(?:US|EU|UK|CN|JP|AU|BR|MX)[ \t]?\d{1,2}(?:[.,]5)?(?![\d.])"
+#: One size named in several systems: "US 6 / EU 36", "EU 39 = UK 6 = US 7".
+_LABEL_CHAIN = re.compile(rf"{_SYSTEM_LABEL}(?:[ \t]*[/=][ \t]*{_SYSTEM_LABEL})+", re.IGNORECASE)
+
+
+def _equivalent_labels(text: str) -> list[frozenset[str]]:
+    """Groups of labels the text gives as names of one size ("US 6 / EU 36")."""
+    return [
+        frozenset(normalise_label(p) for p in re.split(r"[ \t]*[/=][ \t]*", m.group(0)))
+        for m in _LABEL_CHAIN.finditer(text)
+    ]
+
+
+def text_tables(text: str, policy: SizePolicy) -> list[SizeChart]:
+    """Size tables written as lines of the text, read as size charts.
+
+    Rows of sizes under a header of parameters ("Size | Bust | Length" then
+    "S | 88 | 62"), or one line of sizes with a line of numbers per parameter
+    ("Size: S M L" then "Bust: 88 92 96"). The unit is the header's ("Bust(cm)")
+    or the one declared before the table ("Size Chart (cm):", "Unit: cm").
+    """
+    if not policy.label_headers:
+        return []
+    rx = _compiled(policy)
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    charts: list[SizeChart] = []
+    i = 0
+    while i < len(lines) - 1:
+        cells = _table_cells(lines[i]) if len(lines[i]) <= _TABLE_LINE_MAX else []
+        if len(cells) < 2 or not _is_label_header(cells[0], policy):
+            i += 1
+            continue
+        unit = _declared_unit(text[max(0, offsets[i] - 200) : offsets[i + 1]], rx)
+        chart, used = (
+            _rows_table(cells, lines, i + 1, rx, unit)
+            or _columns_table(cells, lines, i + 1, rx, unit)
+            or (None, 0)
+        )
+        if chart is not None:
+            charts.append(chart)
+        i += max(1, used)
+    return charts
+
+
+def _rows_table(
+    header: list[str], lines: list[str], start: int, rx: _Regexes, unit: str | None
+) -> tuple[SizeChart, int] | None:
+    """ "Size | Bust | Length" / "S | 88 | 62" / "M | 92 | 64" ..."""
+    params = [_last_param(re.sub(r"\(.*?\)", "", h), rx)[0] for h in header[1:]]
+    if not any(params):
+        return None
+    rows: list[list[str | None]] = []
+    for line in lines[start:]:
+        cells = _table_cells(line) if len(line) <= _TABLE_LINE_MAX else []
+        if len(cells) != len(header) or len(cells[0]) > 12:
+            break
+        if not any(_TABLE_CELL_NUMBER.fullmatch(c) for c in cells[1:]):
+            break
+        rows.append(list(cells))
+    if not rows:
+        return None
+    return SizeChart(unit=unit, headers=header, rows=rows), len(rows) + 1
+
+
+def _columns_table(
+    header: list[str], lines: list[str], start: int, rx: _Regexes, unit: str | None
+) -> tuple[SizeChart, int] | None:
+    """ "Size: S M L" / "Bust: 88 92 96" / "Length: 62 64 66" ..."""
+    labels = header[1:]
+    if not all(_LABEL.fullmatch(c) for c in labels):
+        return None
+    names: list[str] = [header[0]]
+    columns: list[list[str]] = []
+    for line in lines[start:]:
+        m = re.match(r"\s*(?P<name>[^\d:：|]{2,40}?)\s*[:：|]?\s*(?=\d)", line)
+        if not m or _last_param(m.group("name"), rx)[0] is None:
+            break
+        values = [c for c in re.split(r"[ \t|/]+", line[m.end() :].strip()) if c]
+        if len(values) != len(labels) or not all(_TABLE_CELL_NUMBER.fullmatch(v) for v in values):
+            break
+        names.append(m.group("name").strip())
+        columns.append(values)
+    if not columns:
+        return None
+    rows: list[list[str | None]] = [
+        [label, *(column[k] for column in columns)] for k, label in enumerate(labels)
+    ]
+    return SizeChart(unit=unit, headers=names, rows=rows), len(columns) + 1
+
+
 # --- everything -----------------------------------------------------------------------------
 
 
@@ -471,6 +627,7 @@ def find_size_info(
     """
     measurements: list[Measurement] = []
     labels: set[str] = set()
+    groups: list[frozenset[str]] = []
     rx = _compiled(policy)
     variant_label = {f: _variant_label(size, rx) for f, size in variant_sizes}
     for field_name, text in sources:
@@ -480,14 +637,20 @@ def find_size_info(
         measurements += found
         if field_name == "description":
             labels.update(m.label for m in found if m.label and m.param)
+            groups += _equivalent_labels(text)
+            for table in text_tables(text, policy):
+                table_ms, table_labels, _params, table_groups = _chart_measurements(table, policy)
+                measurements += [dataclasses.replace(m, field=field_name) for m in table_ms]
+                labels |= table_labels
+                groups += table_groups
     has_chart = False
     params: set[str] = set()
-    groups: list[frozenset[str]] = []
     if chart is not None and chart.rows:
         has_chart = True
-        chart_ms, chart_labels, params, groups = _chart_measurements(chart, policy)
+        chart_ms, chart_labels, params, chart_groups = _chart_measurements(chart, policy)
         measurements += chart_ms
         labels |= chart_labels
+        groups += chart_groups
     return SizeInfo(
         tuple(measurements), frozenset(labels), has_chart, frozenset(params), tuple(groups)
     )

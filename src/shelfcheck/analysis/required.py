@@ -17,9 +17,9 @@ present (RULEBOOK §14), so the lists carry common non-English spellings.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -96,20 +96,26 @@ def find_material(sources: Sources, policy: RequiredPolicy) -> Found | None:
             match = pattern.search(text)
             if match:
                 return Found(name, _snippet(text, match.span()), match.span())
+        other_labels: list[tuple[int, int]] = []
         for match in policy.material_labels.finditer(text):
             value = text[match.end() : match.end() + 60].split("|")[0].split("\n")[0].strip(" :-.")
             if not value:
                 continue
             span = (match.start(), match.end() + len(value))
+            other = policy.not_materials.search(value)
+            if other and other.start() == 0:
+                other_labels.append(span)
+                continue
             vague = policy.vague_materials.search(value)
             if vague and vague.start() == 0:
                 weak = weak or Found(name, _snippet(text, span), span, "weak")
                 continue
             return Found(name, _snippet(text, span), span)
         if weak is None:
-            match = policy.weak_materials.search(text)
-            if match:
-                weak = Found(name, _snippet(text, match.span()), match.span(), "weak")
+            for match in policy.weak_materials.finditer(text):
+                if not any(s <= match.start() < e for s, e in other_labels):
+                    weak = Found(name, _snippet(text, match.span()), match.span(), "weak")
+                    break
     return weak
 
 
@@ -120,6 +126,9 @@ def find_material_share(sources: Sources, policy: RequiredPolicy) -> Found | Non
 
 # --- composition (DESC-11) ----------------------------------------------------------------
 
+#: A list item that is a plain name of one to three words ("Turmeric", "Green Tea Leaf").
+_NAMED_ITEM = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,2}")
+_HEADING_END = re.compile(r"[:：\-–]\s*$")
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;•·/|\n]|\band\b|\by\b|\bet\b|\bdan\b)\s*", re.IGNORECASE)
 
 
@@ -146,13 +155,15 @@ def _looks_like_ingredient(item: str, name_words: set[str], policy: RequiredPoli
 
 
 def ingredients_after(
-    text: str, start: int, name_words: set[str], policy: RequiredPolicy
+    text: str, start: int, name_words: set[str], policy: RequiredPolicy, heading: bool = False
 ) -> tuple[list[str], list[str]]:
     """The items after a composition heading that look like real ingredients, and those
-    that are an ingredient only by the product's own name ("Tea Tree Oil" for a tea tree oil)."""
+    that are an ingredient only by the product's own name ("Tea Tree Oil" for a tea tree oil).
+    After a ``heading`` ("Ingredients:"), plain names ("Neem, Turmeric") count with the latter."""
     window = text[start : start + policy.ingredient_window]
     found: list[str] = []
     by_name: list[str] = []
+    named: list[str] = []
     misses = 0
     for raw in _ITEM_SPLIT.split(window):
         item = raw.strip(" .:-()[]")[: policy.max_item_chars]
@@ -164,9 +175,20 @@ def ingredients_after(
             continue
         if _ingredient_word(item, policy):
             by_name.append(item)
+        elif _NAMED_ITEM.fullmatch(item):
+            named.append(item)
         misses += 1
         if misses > policy.max_non_ingredients or (not found and misses > 1):
             break
+    if (
+        heading
+        and not found
+        and len(named) >= 2
+        and any(not all(w.lower() in name_words for w in words(item)) for item in named)
+    ):
+        # "Ingredients: Neem, Turmeric": a short list of plain names, perhaps plants; too
+        # little to judge, but more than the product's name
+        by_name += named
     return found, by_name
 
 
@@ -189,7 +211,8 @@ def find_composition(sources: Sources, product_name: str, policy: RequiredPolicy
         if name == "title":
             continue
         for match in policy.ingredient_headers.finditer(text):
-            found, by_name = ingredients_after(text, match.end(), name_words, policy)
+            heading = bool(_HEADING_END.search(match.group(0)))
+            found, by_name = ingredients_after(text, match.end(), name_words, policy, heading)
             span = (match.start(), min(len(text), match.end() + 80))
             evidence = Found(name, _snippet(text, span, 0), span)
             dosed = any(policy.ingredient_doses.search(item) for item in found)

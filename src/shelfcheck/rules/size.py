@@ -72,9 +72,9 @@ def _relevant(facts: Facts, goods: SizeGoods) -> list[_Relevant]:
         if m.high <= 0:
             continue
         param = m.param
-        bare = m.field == "title" or m.field.startswith("variants")
-        if (param is None and bare) or (param == "dimensions" and not _is_box(m)):
-            # "Size: 17 mm" on a ring is its diameter; "60 cm" as a necklace's size its length
+        if param is None or (param == "dimensions" and not _is_box(m)):
+            # "Size: 17 mm" on a ring is its diameter, "60 cm" on a necklace its length,
+            # "0-6 Months: 11cm" on baby shoes the insole
             param = goods.default_param or param
         if param in goods.ignore:
             continue
@@ -157,7 +157,11 @@ def sizes_not_metric(facts: Facts, policy: Policy) -> Iterator[Hit]:
     Seller's side; units are read exactly, so a hit is clear.
     """
     for _kind, goods in _goods(facts, policy):
-        relevant = [r.m for r in _relevant(facts, goods) if r.m.unit]
+        measured = [r for r in _relevant(facts, goods) if r.m.unit]
+        # the parameter the kind is sized by decides: a necklace "20 inch" long with a
+        # "5 mm" wide chain is sized in inches only
+        needed = [r for r in measured if r.param in goods.needs]
+        relevant = [r.m for r in needed or measured]
         imperial = [m for m in relevant if m.imperial]
         if imperial and not any(m.metric for m in relevant):
             m = imperial[0]
