@@ -195,7 +195,7 @@ class Facts:
         it) and each variant (INCONSISTENT-1, INCONSISTENT-3)."""
         return products_analysis.listing_products(
             self.title.clean, self.description.clean, self.variant_values,
-            self.policy.inconsistent,
+            self.policy.inconsistent, self.category,
         )
 
     # --- photos (RULEBOOK §5): facts per photo, cached by content hash -----------------

@@ -228,6 +228,10 @@ class ReadabilityPolicy(Section):
     #: TITLE-5: share of the words that repeat an earlier phrase.
     repetition_share: float = 0.4
     min_repetition_words: int = 6
+    #: TITLE-5: a phrase of at least this many words said again, repeating this share, is
+    #: spam too ("Women Summer Dress Casual ... Women Summer Dress Casual").
+    repeated_phrase_words: int = 3
+    repeated_phrase_share: float = 0.3
     #: TITLE-6: a tag list has at least this many tags ...
     min_tags: int = 6
     #: ... and this many gift / occasion tags, or the same head word closing this many tags,
@@ -236,6 +240,10 @@ class ReadabilityPolicy(Section):
     head_word_tags: int = 4
     hashtags: int = 3
     chained_word: int = 5
+    #: TITLE-6: a shorter list (at least this many tags) whose tags are mostly (this share)
+    #: gift / occasion tags repeating a word is a tag list too ("Gift for Him, Gift for Dad, ...").
+    occasion_list_tags: int = 4
+    occasion_list_share: float = 0.6
     #: TITLE-6: gift and occasion words that make a tag a gift/occasion tag.
     occasion_terms: Phrases
     #: DESC-12: share of the raw description written as HTML entities.
@@ -310,6 +318,8 @@ class RequiredPolicy(Section):
     precious_metals: Patterns
     material_labels: Patterns
     vague_materials: Phrases
+    #: Values after a material label that describe something else ("Fabric: Slight Stretch").
+    not_materials: Phrases = Field(default=(), validate_default=True)
     weak_materials: Phrases
     #: DESC-Q: a material with its share ("95% cotton").
     material_share: Patterns
@@ -387,6 +397,9 @@ class ProhibitedPolicy(Section):
     sensitive_claims: TermGroup
     #: Listing fields read: title, description, category, variants.
     fields: list[str] = Field(default_factory=lambda: ["title", "description", "category", "variants"])
+    #: A term right after one of these outside the title is what the product detects,
+    #: replaces or is free of ("detects counterfeit bills", "no nicotine"), not the product.
+    accessory_cues: Patterns = Field(default_factory=_no_terms)
 
 
 # --- offensive.yaml (OFFENSIVE-1) ---------------------------------------------------------
@@ -424,6 +437,8 @@ class BrandPolicy(Section):
     near_signals: TermGroup
     #: "Right next to": at most this many characters between the brand and the signal.
     near_chars: int = 25
+    #: A signal right after one of these is denied ("not fake", "beware of replicas").
+    negations: Patterns = Field(default_factory=_no_terms)
     #: A strong signal with a brand only in another field of the listing.
     other_field_confidence: float = Field(0.6, ge=0, le=1)
     #: ``brand`` field values that are not brands ("AAA", "No Brand", "Generic").
@@ -451,6 +466,9 @@ class SpecialPolicy(Section):
     #: SPECIAL-3: phone screen glass; a grade above this many "D" is misleading (5D passes).
     screen_glass: Phrases
     screen_glass_max_d: float = 5
+    #: A capacity figure in this context is not the product's ("64GB with 2TB cloud storage",
+    #: "supports up to 2TB"): patterns over the figure with its surroundings.
+    not_capacity: Patterns = Field(default_factory=_no_terms)
     #: SPECIAL-4: goods not sold on Joom (the platform's list; placeholder entries).
     not_sold: dict[str, TermGroup] = Field(default_factory=dict)
 

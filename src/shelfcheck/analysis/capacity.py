@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from shelfcheck.policy import TermSet
 
 Unit = Literal["GB", "mAh", "D"]
 
@@ -25,9 +28,9 @@ _NUMBER_SPACED = r"(?<![\w.,])(\d{1,3}(?:[,. ]\d{3})+|\d+(?:[.,]\d+)?)"
 
 # A bare "T"/"G" counts only upper case and right after the number ("2T", "64G"; not "820 g").
 _STORAGE = re.compile(
-    _NUMBER + r"(\s*(?:TB|GB|ТБ|ГБ)|(?-i:T|G))(?![a-zа-я])", re.IGNORECASE
+    _NUMBER + r"([\s-]?\s*(?:TB|GB|ТБ|ГБ)|(?-i:T|G))(?![a-zа-я])", re.IGNORECASE
 )
-_MAH = re.compile(_NUMBER_SPACED + r"\s*(mAh|мАч|毫安|Ah|Ач)(?![a-zа-я])", re.IGNORECASE)
+_MAH = re.compile(_NUMBER_SPACED + r"[\s-]?\s*(mAh|мАч|毫安|Ah|Ач)(?![a-zа-я])", re.IGNORECASE)
 _GLASS_D = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d)?)\s?D(?![a-z0-9])", re.IGNORECASE)
 
 _TERA = {"tb", "t", "тб"}
@@ -57,7 +60,7 @@ def storage_figures(field: str, text: str) -> Iterator[Figure]:
     """Storage sizes in GB ('2TB' -> 2000 GB, '1 TB' -> 1000, '512GB' -> 512)."""
     for m in _STORAGE.finditer(text):
         value = parse_number(m.group(1))
-        if m.group(2).strip().lower() in _TERA:
+        if m.group(2).strip(" -").lower() in _TERA:
             value *= 1000
         yield Figure("GB", value, field, m.span(), m.group(0))
 
@@ -75,6 +78,17 @@ def glass_figures(field: str, text: str) -> Iterator[Figure]:
     """Screen-glass curvature grades ('9D' -> 9, '2.5D' -> 2.5)."""
     for m in _GLASS_D.finditer(text):
         yield Figure("D", parse_number(m.group(1)), field, m.span(), m.group(0))
+
+
+def not_own(fig: Figure, text: str, context: TermSet | None, chars: int = 30) -> bool:
+    """The figure is not the product's own capacity: ``context`` matches it with its
+    surroundings, the figure written as ``<FIG>`` ("64GB with <FIG> cloud storage",
+    "supports up to <FIG>")."""
+    if context is None:
+        return False
+    start, end = fig.span
+    window = text[max(0, start - chars) : start] + "<FIG>" + text[end : end + chars]
+    return context.search(window) is not None
 
 
 def figures(sources: Sequence[tuple[str, str]], unit: Unit) -> list[Figure]:

@@ -173,6 +173,11 @@ def _unit_of(word: str, words: LotWords) -> Unit:
     return "piece"
 
 
+# A variant's whole quantity value meaning one item: "Single", "One Piece", "Individual".
+_ALONE_ONE = re.compile(
+    r"\s*((?:single|one|individual)(?:\s+(?:piece|item|unit|pack|pc))?)\s*", re.IGNORECASE
+)
+
 # A contents list: "1 x chef knife" lines under "Package includes:".
 _LIST_ITEM = re.compile(r"\d{1,3}\s*[x×*]|\d{1,3}\s*(?:pcs|pc|pieces?)\b", re.IGNORECASE)
 _MAX_LIST_LINES = 30
@@ -265,6 +270,10 @@ def lots_in(
         ):
             start = m.end()
             add(int(bare.group(1)), "piece", (start, start + len(bare.group(1))))
+        # A variant's "Quantity: Single" / "Pack: One" (alone, "single" is mostly a size).
+        alone = _ALONE_ONE.fullmatch(text, m.end()) if variant else None
+        if alone:
+            add(1, "piece", alone.span(1))
     lead = pats.leading_noun.match(text) if variant else None
     if lead and (_number(lead.group(1)) == 1 or lead.group(2).lower().endswith("s")):
         add(_number(lead.group(1)), "piece", lead.span())

@@ -15,6 +15,7 @@ motif. Those mentions are kept apart (``Mention.primary`` is false).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -158,6 +159,16 @@ def product_line(description: str, policy: InconsistentPolicy) -> str:
     return first[: policy.head_chars]
 
 
+_PATH_SEPARATOR = re.compile(r"\s*(?:>>?|/|\||›|»)\s*")
+
+
+def category_leaf(category: str) -> str:
+    """The last node of a category path ("Home Textile > Cushions > Cushion Cover" ->
+    "Cushion Cover"); Flipkart's ``["A >> B"]`` wrapping is stripped."""
+    nodes = [n for n in _PATH_SEPARATOR.split(category.strip(' []"')) if n.strip(' []"')]
+    return nodes[-1].strip(' []"') if nodes else ""
+
+
 @dataclass(frozen=True, slots=True)
 class ListingProducts:
     """The product words of each part of a listing."""
@@ -168,6 +179,8 @@ class ListingProducts:
     description: list[Mention]
     #: Variant index -> the product words of its values (colour, size, attributes).
     variants: dict[int, list[Mention]]
+    #: The product words of the category path's last node ("... > Cushion Cover").
+    category: list[Mention] = dataclasses.field(default_factory=list)
 
 
 def listing_products(
@@ -175,8 +188,10 @@ def listing_products(
     description: str,
     variant_values: Mapping[int, list[tuple[str, str]]],
     policy: InconsistentPolicy,
+    category: str = "",
 ) -> ListingProducts:
     return ListingProducts(
+        category=mentions(category_leaf(category), policy),
         title=mentions(title, policy),
         head=mentions(product_line(description, policy), policy),
         description=mentions(description, policy),

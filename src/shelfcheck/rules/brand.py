@@ -38,6 +38,12 @@ def brand_spans(text: str, policy: BrandPolicy) -> list[Span]:
     return out
 
 
+def _denied(hit: TermHit, text: str, policy: BrandPolicy) -> bool:
+    """The signal is denied ("100% original, not fake", "beware of replicas")."""
+    before = text[max(0, hit.span[0] - 30) : hit.span[0]]
+    return bool(before and policy.negations.search(before))
+
+
 def _distance(a: Span, b: Span) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
@@ -53,7 +59,8 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     Quality" and "Stanley Quencher Tumbler 1:1 Copy" fail; "Tempered Glass for
     iPhone 15 Pro", "Compatible with Samsung Galaxy S23", "Replacement Cover
     for IKEA Ektorp" and "Faux Fur Coat" pass, and so does a brand named with
-    no counterfeit word.
+    no counterfeit word, and so does a denied signal ("100% original, not
+    fake", "beware of replicas").
 
     ## Why
     RULEBOOK BRAND-1 and §14 "Counterfeit". A brand named for compatibility
@@ -66,10 +73,12 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """
     bp = policy.brands
     sources = [(f, t) for f, t in facts.buyer_texts if not f.startswith("category")]
-    lowered = "\n".join(t for _, t in sources).lower()
+    joined = "\n".join(t for _, t in sources)
+    lowered = joined.lower()
+    # Patterns run on the text as written: some are case-sensitive ("AAA+").
     if not (may_occur(bp.signals.terms, lowered) or may_occur(bp.signals.unsure, lowered)
             or may_occur(bp.near_signals.terms, lowered)
-            or bp.signals.patterns.search(lowered)):
+            or bp.signals.patterns.search(joined) or bp.near_signals.patterns.search(joined)):
         return
     brands = {f: brand_spans(t, bp) for f, t in sources}
     any_brand = next((f for f, spans in brands.items() if spans), None)
@@ -78,6 +87,8 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     best: tuple[float, TermHit] | None = None
     for field, text in sources:
         for hit in find_in_text(bp.signals, field, text):
+            if _denied(hit, text, bp):
+                continue
             here = [b for b in brands[field] if not overlaps(b, [hit.span])]
             if here and hit.sure:
                 conf = bp.signals.confidence
@@ -88,6 +99,8 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
             if best is None or conf > best[0]:
                 best = (conf, hit)
         for hit in find_in_text(bp.near_signals, field, text):
+            if _denied(hit, text, bp):
+                continue
             if any(_distance(b, hit.span) <= bp.near_chars for b in brands[field]):
                 conf = bp.near_signals.confidence
                 if best is None or conf > best[0]:

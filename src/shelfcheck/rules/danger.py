@@ -35,17 +35,32 @@ def _names_goods(text: str, terms: TermSet, policy: DangerPolicy) -> str | None:
     return None
 
 
-def dangerous_goods(facts: Facts, policy: DangerPolicy) -> tuple[str, str, DangerousGoods] | None:
-    """(goods name, term found, its policy entry) of clearly dangerous goods the title or
-    category names, if any ("perfume bottle" and "nail lamp" are not the goods)."""
+def all_dangerous_goods(facts: Facts, policy: DangerPolicy) -> list[tuple[str, str, DangerousGoods]]:
+    """(goods name, term found, its policy entry) of every kind of clearly dangerous goods
+    the title or category names ("perfume bottle" and "nail lamp" are not the goods)."""
+    found: list[tuple[str, str, DangerousGoods]] = []
     for name, goods in policy.goods.items():
         if goods.not_goods.search(facts.title.clean):
             continue
         for text in (facts.title.clean, facts.category):
             term = _names_goods(text, goods.terms, policy)
             if term:
-                return name, term, goods
-    return None
+                found.append((name, term, goods))
+                break
+    return found
+
+
+def dangerous_goods(facts: Facts, policy: DangerPolicy) -> tuple[str, str, DangerousGoods] | None:
+    """The first clearly dangerous goods the title or category names, if any."""
+    found = all_dangerous_goods(facts, policy)
+    return found[0] if found else None
+
+
+def allowed_kinds(found: list[tuple[str, str, DangerousGoods]]) -> list[str]:
+    """The kinds goods named together may be declared as: those every named kind allows
+    ("Dry Shampoo Aerosol Spray" is an aerosol, not a liquid), else any of them."""
+    common = [k for k in found[0][2].kinds if all(k in goods.kinds for _, _, goods in found)]
+    return common or list(dict.fromkeys(k for _, _, goods in found for k in goods.kinds))
 
 
 @rule("DANGER-1", reason=Reason.OTHER, doubt=Doubt.SELLER, comment=WRONG_KIND)
@@ -116,21 +131,26 @@ def dangerous_goods_declared_wrong_kind(facts: Facts, policy: Policy) -> Iterato
 
     ## Doubt
     The merchant's side. Only goods named in the title or category count
-    ("cable for power bank" and "perfume bottle" are not the goods). A liquid
-    cosmetic declared `not_dangerous` is only a warning.
+    ("cable for power bank" and "perfume bottle" are not the goods). Goods of
+    several kinds must be declared as a kind all of them allow ("Dry Shampoo
+    Aerosol Spray" declared `liquid` fails). A liquid cosmetic declared
+    `not_dangerous` is only a warning.
     """
     dp = policy.danger
     declared = facts.listing.dangerous_kind
     if declared is None:
         return
-    found = dangerous_goods(facts, dp)
-    if found is None:
+    found = all_dangerous_goods(facts, dp)
+    if not found:
         return
-    _, term, goods = found
-    kinds = goods.kinds
+    kinds = allowed_kinds(found)
     if declared in kinds:
         return
-    conf = goods.not_dangerous_confidence if declared == NOT_DANGEROUS else dp.clear_confidence
+    term = " + ".join(t for _, t, _ in found)
+    if declared == NOT_DANGEROUS:
+        conf = min(goods.not_dangerous_confidence for _, _, goods in found)
+    else:
+        conf = dp.clear_confidence
     yield Hit(
         field="dangerous_kind",
         evidence=f"{declared} ({term})",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from shelfcheck.analysis.contacts import phone_is_contact_call
@@ -163,7 +164,8 @@ def description_has_phone_or_email(facts: Facts, policy: Policy) -> Iterator[Hit
     ## What it checks
     Phone numbers (phonenumbers' matcher with strict grouping over the
     policy's regions, plus digits spread out or announced by "Tel:",
-    "WhatsApp:") and e-mail addresses, "[at]"/"(dot)" spellings included.
+    "WhatsApp:", or by a messenger earlier in the same sentence: "Add my
+    WhatsApp for bulk price 6012...") and e-mail addresses, "[at]"/"(dot)" spellings included.
     Sizes, model numbers, EAN codes, spec figures, prices and dates are no
     phones. Example: "Call +86 138 0013 8000", "Hotline 0812-3456-7890" and
     "mail: service (at) tyeso-shop dot com" fail; "Table size 120x80cm",
@@ -198,10 +200,13 @@ def description_asks_to_contact(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     Calls to contact the seller ("contact us", "message me", "send us an
-    e-mail", "DM me", "please consult customer service"), messenger channels
-    given as a way to reach the seller ("WhatsApp: ...", "Telegram
-    @shop", "add us on WeChat") and phone numbers announced with "Call",
-    "WhatsApp" or "Viber". Example: "Need other sizes? Contact us before
+    e-mail", "DM me", "please consult customer service", "contact our support
+    team", "send the name you want to us"), promises to answer ("we will reply
+    within 24 hours", "we'll get back to you"), an e-mail address given as the
+    way to reach the seller ("Questions? Email ..."), messenger and social
+    channels given as a way to reach the seller ("WhatsApp: ...", "Telegram
+    @shop", "add us on WeChat", "Instagram: @shop") and phone numbers
+    announced with "Call", "WhatsApp" or "Viber". Example: "Need other sizes? Contact us before
     ordering." fails; "Follow our store for new designs", "Visit our shop for
     more mugs, rate us 5 stars" and "Smartwatch shows WhatsApp notifications"
     pass.
@@ -234,6 +239,7 @@ def description_asks_to_contact(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
 
 _BEFORE, _AFTER = 60, 110  # how far a promise reaches around its gate word
+_MAX_SHOWN = 5  # promises of each kind (clear / unsure) collected as evidence
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
@@ -257,18 +263,26 @@ def _promises(text: str, claims: ClaimPatterns) -> list[tuple[re.Match[str], boo
         else:
             windows.append([a, b])
     out: list[tuple[re.Match[str], bool]] = []
+    counts = {True: 0, False: 0}
     for a, b in windows:
         skip = [m.span() for m in claims.exceptions.pattern.finditer(text, a, b)]
+        starts = [x for x, _ in skip]
         for clear, patterns in ((True, claims.clear), (False, claims.unsure)):
-            if not patterns:
+            if not patterns or counts[clear] >= _MAX_SHOWN:
                 continue
             for m in patterns.pattern.finditer(text, a, b):
                 s, e = m.span()
-                if any(s < y and x < e for x, y in skip):
+                k = bisect_left(starts, e) - 1  # the last exception starting before e
+                if k >= 0 and skip[k][1] > s:
                     continue
                 if any(s < o.end() and o.start() < e for o, _ in out):
                     continue
                 out.append((m, clear))
+                counts[clear] += 1
+                if counts[clear] >= _MAX_SHOWN:
+                    break
+        if counts[True] >= _MAX_SHOWN:
+            break  # enough clear promises to show: a page of repeats costs no more
     return out
 
 
@@ -296,8 +310,10 @@ def description_promises_warranty(facts: Facts, policy: Policy) -> Iterator[Hit]
     A warranty period or a replacement or service-life guarantee: "1 year
     warranty", "Lifetime guarantee", "Guaranteed to last 10 years", "30 Day
     Replacement Guarantee", "Warranty Period 1 Week". Example: those fail;
+    "1 year free replacement" and "18 months free repair" fail too.
     "Money-back guarantee", "guaranteed to fit", "LED life: 50000 h",
-    "strictly inspected", "Long Lasting" pass.
+    "Replace the filter every 6 months", "strictly inspected", "Long Lasting"
+    pass.
 
     ## Why
     RULEBOOK DESC-6: no warranty or service-life guarantees by the seller;
@@ -317,11 +333,13 @@ def description_promises_delivery_time(facts: Facts, policy: Policy) -> Iterator
     times.
 
     ## What it checks
-    A shipping word with a time ("Arrives in 7-15 days", "Ships within 24
-    hours!", "Delivery: 3-5 working days", "Shipping time: 1-2 days") or a
-    guaranteed fast delivery ("Fast delivery guaranteed"). Example: those
-    fail; "Free Shipping", "Cash On Delivery", "We deliver quality products"
-    and "Fast charging: full in 6 hours" pass.
+    A shipping word with a time in the same clause ("Arrives in 7-15 days",
+    "Ships within 24 hours!", "Delivery: 3-5 working days", "Orders ship in
+    two to three business days"), a time with what happens in it ("usually
+    takes 15-25 days to arrive") or a guaranteed fast delivery ("Fast delivery
+    guaranteed"). Example: those fail; "Free Shipping", "Cash On Delivery",
+    "We deliver quality products", "Fast charging: full in 6 hours" and
+    "Shipped vacuum packed; allow 48 hours to regain shape" pass.
 
     ## Why
     RULEBOOK DESC-7: no delivery-time promises; §14 examples. Free shipping

@@ -28,6 +28,7 @@ _COLOUR_FIELD = re.compile(r"\.(?:color|attributes\.[^.]*(?:colou?r|pattern|styl
 _ENUMERATION = re.compile(r"\s(?:&|and|\+|with)\s", re.IGNORECASE)
 _PIECE_TEXT = re.compile(r"pc|piece|[x×*]", re.IGNORECASE)
 _QUANTITY_LABELS = {"quantity", "qty"}
+_LIST_ITEM = re.compile(r"\s*\d{1,3}\s*[x×*]\s*\D", re.IGNORECASE)
 
 
 # --- INCONSISTENT-1: the title names another product than the description -----------------
@@ -60,7 +61,9 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## Doubt
     Platform's side. A different family named in the description's product
     line, or a contradicted property, is clear; a different product only in
-    the description's body (no product line) is unsure: human review.
+    the description's body (no product line) is unsure: human review, and
+    so is a category whose last node names another family of goods when the
+    description names no product ("Phone Case" under "... > Cushion Cover").
     """
     rules = policy.inconsistent
     found = facts.products
@@ -92,7 +95,28 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
                         confidence=rules.unsure_confidence,
                         message="The description seems to describe another product than the title.",
                     )
+                else:
+                    yield from _category_conflict(facts, rules, title_kinds)
     yield from _attribute_conflicts(facts, rules)
+
+
+def _category_conflict(facts: Facts, rules: InconsistentPolicy, title_kinds: set[str]) -> Iterator[Hit]:
+    """The category's last node names a product of another family than the title, and the
+    description says nothing of the title's product ("Phone Case" under "... > Cushion
+    Cover"): unsure, a person looks (a category can be chosen carelessly)."""
+    found = facts.products
+    leaf = primary_kinds(found.category)
+    if not leaf or leaf & {m.kind for m in found.title}:
+        return
+    if families_of(leaf, rules) & families_of(title_kinds, rules):
+        return
+    yield Hit(
+        field="category",
+        evidence=f"title: {', '.join(sorted(title_kinds))}; category: {', '.join(sorted(leaf))}",
+        confidence=rules.unsure_confidence,
+        message=f"The title names {', '.join(sorted(title_kinds))} but the category is "
+        f"{', '.join(sorted(leaf))}.",
+    )
 
 
 def _attribute_conflicts(facts: Facts, rules: InconsistentPolicy) -> Iterator[Hit]:
@@ -160,8 +184,11 @@ def title_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
         described = [lot for lot in _described(lots.description, unit) if _told(lot, facts, rules)]
         # Several items on a contents list ("1 x chef knife", "1 x bread knife") are parts.
         parts = [lot for lot in described if lot.label and lot.label not in _QUANTITY_LABELS]
-        if len(parts) >= 2:
-            described = [lot for lot in described if lot not in parts]
+        # "Package includes: 1 x Large pot, 1 x Medium pot, 1 x Small pot": on one line,
+        # only the first item follows the label, but all of them are parts.
+        items = [lot for lot in lots.description if lot.unit == unit and _LIST_ITEM.match(lot.text)]
+        if len(parts) >= 2 or (parts and len(items) >= 2):
+            described = [lot for lot in described if lot not in parts and lot not in items]
         told = {lot.count for lot in described}
         # "1 Set Of 10 Pieces" / "Quantity: 1PC": the one piece is the set.
         one_set = any(lot.unit == "set" and lot.count == 1 for lot in lots.title)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shelfcheck.analysis.terms import TermHit, best, find_group
+from shelfcheck.analysis.terms import TermHit, best, find_group, spans
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy, TermGroup
@@ -37,6 +37,24 @@ def _confidence(hit: TermHit, group: TermGroup, naming_only: bool) -> float:
     return group.confidence
 
 
+def _class_confidence(hit: TermHit, group: TermGroup, in_title: bool) -> float:
+    """A category path names whole shelves ("Hookah & Hookah Flavours" above a glass
+    hookah): a term only there, not in the title, is a doubt."""
+    if hit.field.startswith("category") and not in_title:
+        return group.unsure_confidence
+    return _confidence(hit, group, naming_only=True)
+
+
+def _for_it(hit: TermHit, texts: dict[str, str], policy: Policy) -> bool:
+    """Outside the title, a term after an accessory cue names what the product is for
+    ("cage for live birds", "detects counterfeit bills"), not the product."""
+    if hit.field == "title":
+        return False
+    text = texts.get(hit.field, "")
+    before = text[max(0, hit.span[0] - 40) : hit.span[0]]
+    return bool(before and policy.prohibited.accessory_cues.search(before))
+
+
 @rule("PROHIBITED-1", reason=Reason.PROHIBITED, doubt=Doubt.PLATFORM)
 def product_is_prohibited(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """This product belongs to a class of goods that cannot be sold on Joom.
@@ -56,29 +74,48 @@ def product_is_prohibited(facts: Facts, policy: Policy) -> Iterator[Hit]:
     goods are BRAND-1.
 
     ## Doubt
-    Platform's side. A clear class term in the title or category rejects. An
+    Platform's side. A clear class term in the title rejects; in the category
+    path alone (a shelf such as "Hookah & Hookah Flavours") it is a doubt. An
     unsure term (pepper spray, kinesiology tape, "gun" with no innocent use
     named, a camera hidden in an earpiece) in the title or category, or a clear
     term found only in the description or variants, goes to human review; an
-    unsure word only in the description is not a hit.
+    unsure word only in the description is not a hit, and neither is a
+    description's mention when the title names an innocent use of the same
+    class ("Insulin Cooler Travel Case" / "keeps insulin pens cool"), or a
+    mention after an accessory cue ("cage for live birds").
     """
     sources = _sources(facts, policy)
+    texts = dict(sources)
+    title = facts.title.clean
+    found: list[Hit] = []
     for group in policy.prohibited.classes.values():
         # An unsure word counts only where the product is named (title, category): in a
         # description "gun", "bomb" or "pistola" is mostly a colour, a shade or a toy.
         hits = [
-            h for h in find_group(group, sources) if h.sure or h.field.startswith(_NAMING_FIELDS)
+            h for h in find_group(group, sources)
+            if (h.sure or h.field.startswith(_NAMING_FIELDS)) and not _for_it(h, texts, policy)
         ]
+        named = [h for h in hits if h.field.startswith(_NAMING_FIELDS)]
+        if hits and not named and spans(group.innocent, title, title.lower()):
+            # The title names an innocent use ("Insulin Cooler Case", "Gun Safe"): the
+            # description's mention ("keeps insulin pens cool") is what the product is for.
+            continue
         if not hits:
             continue
-        hit = max(hits, key=lambda h: _confidence(h, group, naming_only=True))
-        yield Hit(
-            field=hit.field,
-            evidence=hit.text,
-            span=hit.span,
-            confidence=_confidence(hit, group, naming_only=True),
-            message=f"Prohibited goods ({group.name}): \"{hit.text}\". This product cannot be sold on Joom.",
+        in_title = any(h.field == "title" for h in hits)
+        scored = [(_class_confidence(h, group, in_title), h) for h in hits]
+        confidence, hit = max(scored, key=lambda pair: pair[0])
+        found.append(
+            Hit(
+                field=hit.field,
+                evidence=hit.text,
+                span=hit.span,
+                confidence=confidence,
+                message=f"Prohibited goods ({group.name}): \"{hit.text}\". This product cannot be sold on Joom.",
+            )
         )
+    # The surest class first ("Hookah Flavour": tobacco before the unsure "hookah").
+    yield from sorted(found, key=lambda h: -h.confidence)
 
 
 @rule("PROHIBITED-2", reason=Reason.PROHIBITED, doubt=Doubt.PLATFORM)

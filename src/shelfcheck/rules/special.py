@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from shelfcheck.analysis.capacity import Figure
+from shelfcheck.analysis.capacity import Figure, not_own
 from shelfcheck.analysis.terms import find_group
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
@@ -36,9 +36,15 @@ def _names(facts: Facts, terms: TermSet) -> float:
     return 0.0
 
 
-def _first(figures: Sequence[Figure], over: float, inclusive: bool = False) -> Figure | None:
+def _first(
+    facts: Facts, figures: Sequence[Figure], over: float, inclusive: bool = False
+) -> Figure | None:
+    """The first figure above ``over`` that is the product's own (not "2TB cloud storage")."""
+    texts = dict(facts.capacity_texts)
+    context = facts.policy.special.not_capacity
     for fig in figures:
-        if fig.value > over or (inclusive and fig.value == over):
+        above = fig.value > over or (inclusive and fig.value == over)
+        if above and not not_own(fig, texts.get(fig.field, ""), context or None):
             return fig
     return None
 
@@ -61,7 +67,8 @@ def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## Doubt
     Seller's side. A flash drive named in the title or category rejects; one
     named only in the description, or a title that also names an SSD, card or
-    hard drive, is a warning.
+    hard drive, is a warning. A figure that is not the drive's own ("64GB
+    with 2TB cloud storage", "supports up to 2TB") is not read.
     """
     sp = policy.special
     sure = _names(facts, sp.flash_drive)
@@ -69,7 +76,7 @@ def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
         return
     if sp.not_flash_drive.search(facts.title.clean) or sp.not_flash_drive.search(facts.category):
         sure = _UNSURE
-    fig = _first(facts.storage_gb, sp.flash_drive_min_gb, inclusive=True)
+    fig = _first(facts, facts.storage_gb, sp.flash_drive_min_gb, inclusive=True)
     if fig is not None:
         yield Hit(
             field=fig.field,
@@ -102,7 +109,7 @@ def power_bank_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     sure = _names(facts, sp.power_bank)
     if not sure:
         return
-    fig = _first(facts.battery_mah, sp.power_bank_max_mah)
+    fig = _first(facts, facts.battery_mah, sp.power_bank_max_mah)
     if fig is not None:
         yield Hit(
             field=fig.field,
@@ -136,7 +143,7 @@ def screen_glass_grade_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     sure = _names(facts, sp.screen_glass)
     if not sure:
         return
-    fig = _first(facts.glass_grades, sp.screen_glass_max_d)
+    fig = _first(facts, facts.glass_grades, sp.screen_glass_max_d)
     if fig is not None:
         yield Hit(
             field=fig.field,

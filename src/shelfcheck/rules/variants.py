@@ -25,10 +25,13 @@ def _norm(value: object) -> str:
 
 
 def variant_identity(variant: Variant) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
-    """What tells a variant apart: colour, size, photo and attributes, case and spaces ignored."""
+    """What tells a variant apart: colour, size, photo, attributes and the lot quantity
+    (1 towel / 6 towels differ: that is INCONSISTENT-4's case), case and spaces ignored."""
     attributes = tuple(
         sorted((_norm(k), _norm(v)) for k, v in variant.attributes.items() if _norm(v))
     )
+    if variant.quantity is not None:
+        attributes = (*attributes, ("\x00quantity", str(variant.quantity)))
     return (_norm(variant.color), _norm(variant.size), _norm(variant.photo), attributes)
 
 
@@ -37,8 +40,9 @@ def variants_duplicated(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """Remove the repeated variant: two variants have the same colour, size and photo.
 
     ## What it checks
-    Two variants whose colour, size, attributes and photo are all the same,
-    ignoring case and extra spaces (the price does not tell variants apart).
+    Two variants whose colour, size, attributes, photo and lot quantity are
+    all the same, ignoring case and extra spaces (the price does not tell
+    variants apart; a different quantity does).
     Variants that state nothing at all are not compared. Example: variants
     "black / M" and "Black / M " fail; "black / M" and "white / M" pass.
 
