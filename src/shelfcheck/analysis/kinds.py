@@ -195,7 +195,25 @@ def _from_title(hits: list[_Hit]) -> dict[str, KindEvidence]:
     }
 
 
+_CATEGORY_CACHE: dict[tuple[int, str], tuple[KindsPolicy, dict[str, KindEvidence], bool]] = {}
+_CATEGORY_CACHE_SIZE = 4096
+
+
 def _from_category(category: str, policy: KindsPolicy) -> tuple[dict[str, KindEvidence], bool]:
+    """:func:`_category_kinds`, remembered per category path: a catalog has far fewer
+    category paths than listings, so each path is analysed once."""
+    key = (id(policy), category)
+    hit = _CATEGORY_CACHE.get(key)
+    if hit is not None and hit[0] is policy:
+        return dict(hit[1]), hit[2]
+    kinds, named = _category_kinds(category, policy)
+    if len(_CATEGORY_CACHE) >= _CATEGORY_CACHE_SIZE:
+        _CATEGORY_CACHE.clear()
+    _CATEGORY_CACHE[key] = (policy, kinds, named)
+    return dict(kinds), named
+
+
+def _category_kinds(category: str, policy: KindsPolicy) -> tuple[dict[str, KindEvidence], bool]:
     """Kinds of the deepest category segment that names one, and whether any
     segment named a kind word at all (even as an accessory)."""
     segments = [s for s in _SEGMENT_SPLIT.split(category) if s.strip()]

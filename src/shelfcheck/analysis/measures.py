@@ -49,6 +49,7 @@ _LABEL = re.compile(
 )
 _SIZE_SYSTEMS = ("US", "EU", "UK", "CN", "JP", "AU")
 _LINE_BREAK = re.compile(r"[\n;|]")
+_DIGIT = re.compile(r"\d")
 #: "L x W x H" dimensions measure the box, whatever side is named before them.
 _BOX_SIDES = frozenset({None, "dimensions", "width", "height", "length", "depth"})
 #: "Size 40", "Size: 36 > 44" are size labels, not measurements: no bare numbers for these.
@@ -631,8 +632,8 @@ def find_size_info(
     rx = _compiled(policy)
     variant_label = {f: _variant_label(size, rx) for f, size in variant_sizes}
     for field_name, text in sources:
-        if field_name in ("size_chart", "category", "brand") or not text:
-            continue
+        if field_name in ("size_chart", "category", "brand") or not _DIGIT.search(text):
+            continue  # every measurement has a figure: a text without digits has none
         found = _text_measurements(field_name, text, policy, variant_label.get(field_name))
         measurements += found
         if field_name == "description":

@@ -54,6 +54,8 @@ class _Lexicon:
     terms: Mapping[tuple[str, ...], str]
     longest: int
     families: Mapping[str, str]
+    #: The first words of all terms: a token that is none of them starts no term.
+    firsts: frozenset[str] = frozenset()
 
 
 _LEXICONS: dict[int, tuple[InconsistentPolicy, _Lexicon]] = {}
@@ -79,26 +81,38 @@ def _build_lexicon(policy: InconsistentPolicy) -> _Lexicon:
             for last in (words[-1], words[-1] + "s", words[-1] + "es"):
                 terms.setdefault((*words[:-1], last), name)
     families = {name: kind.family for name, kind in policy.products.items()}
-    return _Lexicon(terms, max((len(k) for k in terms), default=0), families)
+    return _Lexicon(
+        terms,
+        max((len(k) for k in terms), default=0),
+        families,
+        frozenset(k[0] for k in terms),
+    )
 
 
 def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     """(kind, start, end) of each product term, longest first, left to right. A dictionary
     look-up per word and length: linear in the text, whatever the size of the lexicon."""
     tokens = list(_TOKEN.finditer(text))
+    words = [t.group(0).casefold() for t in tokens]
+    # joined[i]: tokens i and i + 1 may belong to one term (only a joiner between them)
+    joined = [
+        _JOINER.fullmatch(text, a.end(), b.start()) is not None
+        for a, b in itertools.pairwise(tokens)
+    ]
     found: list[tuple[str, int, int]] = []
     i = 0
-    while i < len(tokens):
-        for n in range(min(lex.longest, len(tokens) - i), 0, -1):
-            window = tokens[i : i + n]
-            if any(
-                not _JOINER.fullmatch(text, a.end(), b.start())
-                for a, b in itertools.pairwise(window)
-            ):
-                continue
-            kind = lex.terms.get(tuple(t.group(0).casefold() for t in window))
+    count = len(tokens)
+    while i < count:
+        if words[i] not in lex.firsts:
+            i += 1
+            continue
+        longest = 1
+        while longest < lex.longest and i + longest < count and joined[i + longest - 1]:
+            longest += 1
+        for n in range(longest, 0, -1):
+            kind = lex.terms.get(tuple(words[i : i + n]))
             if kind is not None:
-                found.append((kind, window[0].start(), window[-1].end()))
+                found.append((kind, tokens[i].start(), tokens[i + n - 1].end()))
                 i += n
                 break
         else:

@@ -237,8 +237,9 @@ def measure(
     text = clean[:max_chars]
     tokens = _TOKEN.findall(text)
     words = _WORD.findall(text)
-    letters = sum(1 for c in text if c.isalpha())
-    nonspace = sum(1 for c in text if not c.isspace())
+    # character counts with C-level map(): these run on every title and description
+    letters = sum(map(str.isalpha, text))
+    nonspace = len(text) - sum(map(str.isspace, text))
 
     run_together: list[str] = []
     run_letters = 0
@@ -266,10 +267,10 @@ def measure(
                 fragments.append(core)
 
     symbol_runs = _SYMBOL_RUN.findall(text)
-    symbols = sum(1 for c in text if c in _SYMBOLS)
+    symbols = sum(map(_SYMBOLS.__contains__, text))
     phrase, repetition = _repetition(words)
-    cased = [c for c in text if c.isupper() or c.islower()]
-    upper = sum(1 for c in cased if c.isupper())
+    upper = sum(map(str.isupper, text))
+    cased = upper + sum(map(str.islower, text))
     raw_text = raw[: max_chars * 10]
     entities = sum(len(m) for m in _ENTITY.findall(raw_text))
     mojibake = _MOJIBAKE.findall(text)
@@ -286,8 +287,8 @@ def measure(
         repeated_phrase=phrase,
         repetition_share=repetition,
         tags=_tags(text, words, occasion),
-        upper_share=upper / len(cased) if cased else 0.0,
-        lower_share=(len(cased) - upper) / len(cased) if cased else 0.0,
+        upper_share=upper / cased if cased else 0.0,
+        lower_share=(cased - upper) / cased if cased else 0.0,
         entity_share=entities / len(raw_text) if raw_text else 0.0,
         mojibake=len(mojibake),
         mojibake_share=sum(len(m) for m in mojibake) / nonspace if nonspace else 0.0,

@@ -135,13 +135,29 @@ def find_in_text(
             yield TermHit(field, span, text[span[0] : span[1]], sure=False)
 
 
+#: The last sources joined: every group of a listing reads the same sources object
+#: (``facts.buyer_texts``), so the text is joined and lower-cased once, not once per group.
+#: One tuple, swapped whole, so threads never see a half-updated entry.
+_LAST_JOINED: tuple[object, str, str] = (None, "", "")
+
+
+def _joined(sources: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    global _LAST_JOINED
+    cached = _LAST_JOINED
+    if cached[0] is sources:
+        return cached[1], cached[2]
+    joined = "\n".join(text for _, text in sources)
+    lowered = joined.lower()
+    _LAST_JOINED = (sources, joined, lowered)
+    return joined, lowered
+
+
 def find_group(
     group: TermGroup, sources: Sequence[tuple[str, str]], context: str = ""
 ) -> list[TermHit]:
     """The group's hits over (field, text) sources; none when an innocent context word is
     anywhere in ``context`` (the whole listing's text)."""
-    joined = "\n".join(text for _, text in sources)
-    lowered = joined.lower()
+    joined, lowered = _joined(sources)
     patterns = bool(group.patterns.search(joined))
     if not (patterns or may_occur(group.terms, lowered) or may_occur(group.unsure, lowered)):
         return []
