@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from shelfcheck.analysis.terms import may_occur
+
 if TYPE_CHECKING:
     from shelfcheck.policy import KindsPolicy
 
@@ -114,9 +116,19 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
     then it is kept as an accessory mention.
     """
     raw: list[_Hit] = []
+    lowered = text.lower()
     for kind, terms in policy.kinds.items():
-        excluded = [(m.start(), m.end()) for m in terms.exclude.finditer(text)]
-        for source in (terms.terms, terms.patterns):
+        # one Aho-Corasick pass says whether any of the kind's phrases can occur at all;
+        # most kinds are absent from most texts, and then their regexes never run
+        phrases = may_occur(terms.terms, lowered)
+        if not phrases and not terms.patterns:
+            continue
+        excluded = (
+            [(m.start(), m.end()) for m in terms.exclude.finditer(text)]
+            if may_occur(terms.exclude, lowered)
+            else []
+        )
+        for source in (terms.terms, terms.patterns) if phrases else (terms.patterns,):
             for m in source.finditer(text):
                 start, end = m.span()
                 cover = next(((s, e) for s, e in excluded if s <= start and end <= e), None)
