@@ -21,6 +21,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_photos.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -125,6 +125,14 @@ def build_state(settings: Settings) -> ServiceState:
     )
 
 
+def _ensure_bootstrap_key(session: Any, key: str | None) -> None:
+    """The admin key the settings name (``SHELFCHECK_BOOTSTRAP_ADMIN_KEY``), created once."""
+    if key and crud.find_api_key(session, key=key) is None:
+        crud.create_api_key(
+            session, name="admin", role="admin", merchant_id=None, created_by="bootstrap", key=key
+        )
+
+
 def start(state: ServiceState) -> None:
     """Migrate, make sure the secret and the bootstrap key exist, start the workers."""
     state.db.migrate()
@@ -132,16 +140,7 @@ def start(state: ServiceState) -> None:
         secret = state.settings.secret_key or crud.ensure_meta(
             session, key="session_secret", value=secrets.token_hex(32)
         )
-        key = state.settings.bootstrap_admin_key
-        if key and crud.find_api_key(session, key=key) is None:
-            crud.create_api_key(
-                session,
-                name="admin",
-                role="admin",
-                merchant_id=None,
-                created_by="bootstrap",
-                key=key,
-            )
+        _ensure_bootstrap_key(session, state.settings.bootstrap_admin_key)
     state.signer = Signer(secret)
     if state.settings.warm_up:
         state.tools.warm_up()
@@ -266,16 +265,7 @@ def prepare(settings: Settings) -> None:
         db.migrate()
         with db.write() as session:
             crud.ensure_meta(session, key="session_secret", value=secrets.token_hex(32))
-            key = settings.bootstrap_admin_key
-            if key and crud.find_api_key(session, key=key) is None:
-                crud.create_api_key(
-                    session,
-                    name="admin",
-                    role="admin",
-                    merchant_id=None,
-                    created_by="bootstrap",
-                    key=key,
-                )
+            _ensure_bootstrap_key(session, settings.bootstrap_admin_key)
             if crud.list_api_keys(session):
                 return
             _, plain = crud.create_api_key(
