@@ -33,10 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shelfcheck.analysis.terms import may_occur
+from shelfcheck.analysis.terms import TermIndex
 
 if TYPE_CHECKING:
-    from shelfcheck.policy import KindsPolicy
+    from shelfcheck.policy import KindsPolicy, KindTerms
 
 #: The closed vocabulary of kinds (the contract other modules read).
 KINDS: frozenset[str] = frozenset(
@@ -108,6 +108,50 @@ def _next_word_start(text: str, pos: int) -> int | None:
     return gap.end() if gap.end() < len(text) else None
 
 
+@dataclass(frozen=True, slots=True)
+class _KindIndex:
+    """Per policy: the kinds in order, one index over each kind's terms then each kind's
+    exclusions, the kinds with regexes, and one regex matching wherever any of those
+    regexes does (None when they cannot be joined): a text it does not match, as most
+    texts in Latin script, needs none of them tried."""
+
+    kinds: tuple[tuple[str, KindTerms], ...]
+    index: TermIndex
+    with_patterns: frozenset[int]
+    any_pattern: re.Pattern[str] | None
+
+
+#: id(KindsPolicy) -> (the policy, kept alive; its index). Filled idempotently: two
+#: threads at worst build the same index.
+_KIND_INDEX: dict[int, tuple[KindsPolicy, _KindIndex]] = {}
+
+
+def _kind_index(policy: KindsPolicy) -> _KindIndex:
+    cached = _KIND_INDEX.get(id(policy))
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    kinds = tuple(policy.kinds.items())
+    built = _KindIndex(
+        kinds,
+        TermIndex([t.terms for _, t in kinds] + [t.exclude for _, t in kinds]),
+        frozenset(i for i, (_, t) in enumerate(kinds) if t.patterns),
+        _joined_patterns([t.patterns.pattern for _, t in kinds if t.patterns]),
+    )
+    _KIND_INDEX[id(policy)] = (policy, built)
+    return built
+
+
+def _joined_patterns(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One alternation of ``patterns``: it matches a text iff one of them does. Only for
+    patterns without groups (a backreference would change meaning) and of one set of flags."""
+    if not patterns or any(p.groups for p in patterns) or len({p.flags for p in patterns}) > 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
+
+
 def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
     """Every kind word in ``text``, with exclusions, modifiers and accessories marked.
 
@@ -116,16 +160,21 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
     then it is kept as an accessory mention.
     """
     raw: list[_Hit] = []
-    lowered = text.lower()
-    for kind, terms in policy.kinds.items():
-        # one Aho-Corasick pass says whether any of the kind's phrases can occur at all;
-        # most kinds are absent from most texts, and then their regexes never run
-        phrases = may_occur(terms.terms, lowered)
-        if not phrases and not terms.patterns:
-            continue
+    # one Aho-Corasick pass over all kinds says which kinds' phrases (and exclusions) can
+    # occur at all; most kinds are absent from most texts, and then their regexes never run
+    index = _kind_index(policy)
+    count = len(index.kinds)
+    present = index.index.present(text.lower())
+    candidates = {j for j in present if j < count}
+    if index.any_pattern is None or index.any_pattern.search(text):
+        candidates |= index.with_patterns
+    # in the policy's order of kinds, only those that can match
+    for i in sorted(candidates):
+        kind, terms = index.kinds[i]
+        phrases = i in present
         excluded = (
             [(m.start(), m.end()) for m in terms.exclude.finditer(text)]
-            if may_occur(terms.exclude, lowered)
+            if count + i in present
             else []
         )
         for source in (terms.terms, terms.patterns) if phrases else (terms.patterns,):

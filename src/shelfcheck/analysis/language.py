@@ -109,8 +109,16 @@ def script_of(char: str) -> str | None:
     return name.split(" ", 1)[0].title() if name else None
 
 
+#: Below this code point every letter is Latin (see :func:`script_of`).
+_FIRST_NON_LATIN = "\u0250"
+
+
 def script_weights(text: str, ideograph_weight: float) -> dict[str, float]:
     """Letters per script; an ideograph (Han, Kana, Hangul) weighs like a few Latin letters."""
+    if text and max(text) < _FIRST_NON_LATIN:
+        # every character is Latin (most listings): count the letters in C, not one by one
+        letters = sum(map(str.isalpha, text))
+        return {"Latin": float(letters)} if letters else {}
     counts: dict[str, float] = {}
     for char in text:
         if not char.isalpha():
@@ -132,9 +140,9 @@ def strip_non_words(text: str, units: frozenset[str]) -> list[str]:
     is in capitals (then it is lower-cased instead, so an
     all-caps title in another language is still read).
     """
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
-    shouting = bool(letters) and upper / len(letters) > 0.7
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, filter(str.isalpha, text)))
+    shouting = bool(letters) and upper / letters > 0.7
     out: list[str] = []
     for token in _TOKEN.findall(text):
         if _HAS_DIGIT.search(token):

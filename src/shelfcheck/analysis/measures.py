@@ -31,7 +31,9 @@ import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
 
 from shelfcheck.model import SizeChart
 from shelfcheck.policy import phrase_regex
@@ -207,6 +209,27 @@ class _Regexes:
         for name, patterns in policy.parameter_patterns.items():
             for term in patterns.terms:
                 self.param_terms.append((name, None, re.compile(term, re.IGNORECASE)))
+        # all first words in one automaton: one pass over a text says which terms' regexes
+        # can match, instead of one substring test per term
+        by_key: dict[str, list[int]] = {}
+        for i, (_, key, _) in enumerate(self.param_terms):
+            if key is not None:
+                by_key.setdefault(key, []).append(i)
+        self.param_always = frozenset(i for i, t in enumerate(self.param_terms) if t[1] is None)
+        self.param_keys: Any = ahocorasick.Automaton()
+        for key, indexes in by_key.items():
+            self.param_keys.add_word(key, tuple(indexes))
+        if by_key:
+            self.param_keys.make_automaton()
+
+    def param_candidates(self, lowered: str) -> list[int]:
+        """Indexes into ``param_terms``, in order, of the terms whose first word occurs in
+        ``lowered`` (and of the regexes, which have none)."""
+        found = set(self.param_always)
+        if len(self.param_keys):
+            for _, indexes in self.param_keys.iter(lowered):
+                found.update(indexes)
+        return sorted(found)
 
 
 def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, float | None]:
@@ -220,10 +243,8 @@ def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, fl
 
 def _params_in(text: str, rx: _Regexes) -> list[tuple[int, int, str]]:
     found = []
-    lowered = text.lower()
-    for name, key, pattern in rx.param_terms:
-        if key is not None and key not in lowered:
-            continue
+    for i in rx.param_candidates(text.lower()):
+        name, _, pattern = rx.param_terms[i]
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), name))
     return found

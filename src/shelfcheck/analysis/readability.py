@@ -55,6 +55,9 @@ _LINK_LIKE = re.compile(r"@|://|^www\d?\.|[^\W\d_]\.[a-z]{2,6}(?:[/?#]|$)", re.I
 _SPLIT_LIMIT = 200
 #: Words that join tags rather than name anything ("Gift for Her", "Birthday and Party").
 _GLUE_WORDS = frozenset({"for", "the", "and", "of", "a", "an", "to", "with", "in", "on", "or", "&"})
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
+_LETTER_DIGIT_LETTER = re.compile(r"[a-z]\d[a-z]", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?<!\S)#[^\W\d_]\w*")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
 
 
@@ -122,7 +125,7 @@ def _run_together(
     rank: int,
 ) -> bool:
     """One token that is several ordinary words written without spaces."""
-    letters = re.sub(r"[^A-Za-z]", "", token)
+    letters = _NOT_ASCII_LETTER.sub("", token)
     humps = _HUMP.findall(letters)
     if len(humps) >= min_words and sum(1 for h in humps if len(h) > 1) >= min_words:
         return True
@@ -158,6 +161,9 @@ def _repetition(words: list[str]) -> tuple[str, float]:
     if len(words) < 4:
         return "", 0.0
     lower = [w.lower() for w in words]
+    if len(set(pairwise(lower))) == len(lower) - 1:
+        # no two words follow each other twice: no phrase of 2+ words can repeat
+        return "", 0.0
     repeated = [False] * len(lower)
     best = ""
     for n in range(min(8, len(lower) // 2), 1, -1):
@@ -179,15 +185,18 @@ def _repetition(words: list[str]) -> tuple[str, float]:
 
 def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSignals:
     segments = [s for s in _TAG_SPLIT.split(text) if s.strip(" #")]
-    hashtags = len(re.findall(r"(?<!\S)#[^\W\d_]\w*", text))
-    occasion_tags = [s for s in segments if occasion(s)]
-    shared = Counter(
-        w for s in occasion_tags for w in set(_WORD.findall(s.lower())) if w not in _GLUE_WORDS
-    )
-    normal = [" ".join(_WORD.findall(s.lower())) for s in segments]
-    counts = Counter(n for n in normal if n)
+    hashtags = len(_HASHTAG.findall(text))
+    # each segment's lower-cased words, found once and read three times below
+    segment_words = [_WORD.findall(s.lower()) for s in segments]
+    occasion_tags = []
+    shared: Counter[str] = Counter()
+    for s, ws in zip(segments, segment_words, strict=True):
+        if occasion(s):
+            occasion_tags.append(s)
+            shared.update(w for w in set(ws) if w not in _GLUE_WORDS)
+    counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
     duplicates = [n for n, c in counts.items() if c > 1]
-    heads = Counter(_WORD.findall(s.lower())[-1] for s in segments if _WORD.findall(s))
+    heads = Counter(ws[-1] for ws in segment_words if ws)
     head, head_count = heads.most_common(1)[0] if heads else ("", 0)
     lower = [w.lower() for w in words]
     before: dict[str, set[str]] = {}
@@ -253,11 +262,14 @@ def measure(
         if (
             _LEET.match(core)
             and not core.isupper()
-            and re.search(r"[a-z]\d[a-z]", core, re.IGNORECASE)
+            and _LETTER_DIGIT_LETTER.search(core)
         ):
             leet.append(core)
-        if not _LINK_LIKE.search(core) and _run_together(
-            core, run_together_words, split, vocabulary, vocabulary_rank
+        # fewer than two letters per word cannot be words run together: most tokens stop here
+        if (
+            len(core) >= 2 * run_together_words
+            and not _LINK_LIKE.search(core)
+            and _run_together(core, run_together_words, split, vocabulary, vocabulary_rank)
         ):
             run_together.append(core)
             run_letters += sum(1 for c in core if c.isalpha())

@@ -33,15 +33,10 @@ _SEPARATORS = re.compile(r"[\s\-_]+")
 _AUTOMATA: dict[int, tuple[TermSet, Any]] = {}
 
 
-def _automaton(terms: TermSet) -> Any:
-    """An Aho-Corasick automaton over the longest literal part of each phrase: every match
-    of a phrase contains that part, so a text with none of them cannot match (a word list
-    of hundreds of phrases costs one pass instead of one regex try per phrase)."""
-    cached = _AUTOMATA.get(id(terms))
-    if cached is not None and cached[0] is terms:
-        return cached[1]
-    # part -> (its length, needs a word boundary on the left, on the right): a one-word
-    # phrase ("ass") matches only as a whole word, so "glass" does not wake its regex up.
+def _parts(terms: TermSet) -> dict[str, tuple[int, bool, bool]]:
+    """The longest literal part of each phrase -> (its length, needs a word boundary on the
+    left, on the right): every match of a phrase contains that part. A one-word phrase
+    ("ass") matches only as a whole word, so "glass" does not wake its regex up."""
     found: dict[str, tuple[int, bool, bool]] = {}
     for term in terms.terms:
         parts = [p for p in _SEPARATORS.split(term.strip().lower()) if p]
@@ -54,12 +49,67 @@ def _automaton(terms: TermSet) -> Any:
             old = found[part]
             left, right = left and old[1], right and old[2]
         found[part] = (len(part), left, right)
+    return found
+
+
+def _automaton(terms: TermSet) -> Any:
+    """An Aho-Corasick automaton over the longest literal part of each phrase: a text with
+    none of them cannot match (a word list of hundreds of phrases costs one pass instead
+    of one regex try per phrase)."""
+    cached = _AUTOMATA.get(id(terms))
+    if cached is not None and cached[0] is terms:
+        return cached[1]
     auto = ahocorasick.Automaton()
-    for part, value in found.items():
+    for part, value in _parts(terms).items():
         auto.add_word(part, value)
     auto.make_automaton()
     _AUTOMATA[id(terms)] = (terms, auto)
     return auto
+
+
+def _bounded(lowered: str, start: int, end: int, left: bool, right: bool) -> bool:
+    """Whether the part at ``lowered[start:end + 1]`` has the word boundaries it needs."""
+    if left and start > 0 and _is_word(lowered[start - 1]):
+        return False
+    return not (right and end + 1 < len(lowered) and _is_word(lowered[end + 1]))
+
+
+class TermIndex:
+    """:func:`may_occur` for several term sets in one pass: one automaton over the parts of
+    all of them (a listing is checked against dozens of kinds; one pass beats one per kind).
+    Immutable once built, so threads may share it."""
+
+    def __init__(self, sets: Sequence[TermSet]) -> None:
+        by_part: dict[str, list[tuple[int, bool, bool]]] = {}
+        always: set[int] = set()
+        for i, terms in enumerate(sets):
+            if not terms:
+                continue
+            parts = _parts(terms)
+            if not parts:
+                always.add(i)  # no literal part to look for: the regex must run
+            for part, (_, left, right) in parts.items():
+                by_part.setdefault(part, []).append((i, left, right))
+        self._always = frozenset(always)
+        self._auto: Any = ahocorasick.Automaton()
+        for part, entries in by_part.items():
+            self._auto.add_word(part, (len(part), tuple(entries)))
+        if by_part:
+            self._auto.make_automaton()
+        self._empty = not by_part
+
+    def present(self, lowered: str) -> set[int]:
+        """Indexes of the sets whose phrases may match ``lowered`` (the text, lower-cased);
+        exactly those for which :func:`may_occur` is true."""
+        found = set(self._always)
+        if self._empty:
+            return found
+        for end, (length, entries) in self._auto.iter(lowered):
+            start = end - length + 1
+            for i, left, right in entries:
+                if i not in found and _bounded(lowered, start, end, left, right):
+                    found.add(i)
+        return found
 
 
 def may_occur(terms: TermSet, lowered: str) -> bool:
@@ -70,12 +120,8 @@ def may_occur(terms: TermSet, lowered: str) -> bool:
     if len(auto) == 0:
         return True
     for end, (length, left, right) in auto.iter(lowered):
-        start = end - length + 1
-        if left and start > 0 and _is_word(lowered[start - 1]):
-            continue
-        if right and end + 1 < len(lowered) and _is_word(lowered[end + 1]):
-            continue
-        return True
+        if _bounded(lowered, end - length + 1, end, left, right):
+            return True
     return False
 
 
@@ -158,8 +204,52 @@ def find_group(
     """The group's hits over (field, text) sources; none when an innocent context word is
     anywhere in ``context`` (the whole listing's text)."""
     joined, lowered = _joined(sources)
+    phrases = may_occur(group.terms, lowered) or may_occur(group.unsure, lowered)
+    return _group_hits(group, sources, context, joined, phrases)
+
+
+def find_groups(
+    groups: Sequence[TermGroup], sources: Sequence[tuple[str, str]], context: str = ""
+) -> list[list[TermHit]]:
+    """:func:`find_group` for each of ``groups``, in order; one automaton pass over the
+    text says which groups' phrases can occur (a listing meets dozens of groups)."""
+    joined, lowered = _joined(sources)
+    present = _group_index(groups).present(lowered)
+    return [
+        _group_hits(group, sources, context, joined, 2 * i in present or 2 * i + 1 in present)
+        for i, group in enumerate(groups)
+    ]
+
+
+#: The ids of a sequence of groups -> (those groups, kept alive so the ids stay theirs; an
+#: index over each group's terms then its unsure terms, at 2i and 2i + 1). Filled
+#: idempotently; cleared when a process has loaded many policies (tests).
+_GROUP_INDEX: dict[tuple[int, ...], tuple[tuple[TermGroup, ...], TermIndex]] = {}
+_GROUP_INDEX_SIZE = 256
+
+
+def _group_index(groups: Sequence[TermGroup]) -> TermIndex:
+    key = tuple(map(id, groups))
+    cached = _GROUP_INDEX.get(key)
+    if cached is not None:
+        return cached[1]
+    index = TermIndex([s for g in groups for s in (g.terms, g.unsure)])
+    if len(_GROUP_INDEX) >= _GROUP_INDEX_SIZE:
+        _GROUP_INDEX.clear()
+    _GROUP_INDEX[key] = (tuple(groups), index)
+    return index
+
+
+def _group_hits(
+    group: TermGroup,
+    sources: Sequence[tuple[str, str]],
+    context: str,
+    joined: str,
+    phrases: bool,
+) -> list[TermHit]:
+    """The group's hits; ``phrases``: whether its terms or unsure terms may occur."""
     patterns = bool(group.patterns.search(joined))
-    if not (patterns or may_occur(group.terms, lowered) or may_occur(group.unsure, lowered)):
+    if not (patterns or phrases):
         return []
     if group.innocent_context and context and group.innocent_context.search(context):
         return []

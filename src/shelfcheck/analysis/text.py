@@ -47,11 +47,15 @@ def normalise(raw: str | None, limit: int) -> Text:
         text = _TAG.sub(_tag_to_space, text)
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub(" ", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not (text.isascii() and text.isprintable()):
+        # printable ASCII (most short fields) is already NFKC, without controls or CRs
+        text = unicodedata.normalize("NFKC", text)
+        text = _CONTROL.sub(" ", text)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n")).strip()
+    if "\n" in text:
+        text = "\n".join(line.strip() for line in text.split("\n"))
+    text = text.strip()
     return Text(raw_length=len(raw), clean=text, truncated=truncated)
 
 

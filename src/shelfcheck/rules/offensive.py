@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shelfcheck.analysis.terms import TermHit, find_group
+from shelfcheck.analysis.terms import TermHit, find_groups
 from shelfcheck.analysis.text import words
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
@@ -66,8 +66,10 @@ def text_is_offensive(facts: Facts, policy: Policy) -> Iterator[Hit]:
     texts = dict(sources)
     context = "\n".join(t for _, t in sources)
     best_hit: tuple[float, TermHit, str] | None = None
-    for name, group in off.groups.items():
-        for hit in find_group(group, sources, context):
+    named = list(off.groups.items())
+    found = find_groups([group for _, group in named], sources, context)
+    for (name, group), hits in zip(named, found, strict=True):
+        for hit in hits:
             conf = _confidence(name, group, hit, texts[hit.field], off)
             if best_hit is None or conf > best_hit[0]:
                 best_hit = (conf, hit, group.name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shelfcheck.analysis.terms import TermHit, best, find_group, spans
+from shelfcheck.analysis.terms import TermHit, best, find_group, find_groups, spans
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy, TermGroup
@@ -88,11 +88,12 @@ def product_is_prohibited(facts: Facts, policy: Policy) -> Iterator[Hit]:
     texts = dict(sources)
     title = facts.title.clean
     found: list[Hit] = []
-    for group in policy.prohibited.classes.values():
+    groups = list(policy.prohibited.classes.values())
+    for group, group_hits in zip(groups, find_groups(groups, sources), strict=True):
         # An unsure word counts only where the product is named (title, category): in a
         # description "gun", "bomb" or "pistola" is mostly a colour, a shade or a toy.
         hits = [
-            h for h in find_group(group, sources)
+            h for h in group_hits
             if (h.sure or h.field.startswith(_NAMING_FIELDS)) and not _for_it(h, texts, policy)
         ]
         named = [h for h in hits if h.field.startswith(_NAMING_FIELDS)]

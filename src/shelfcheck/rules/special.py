@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from shelfcheck.analysis.capacity import Figure, not_own
-from shelfcheck.analysis.terms import find_group
+from shelfcheck.analysis.terms import find_groups
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy, TermSet
@@ -174,8 +174,8 @@ def goods_not_sold_on_joom(facts: Facts, policy: Policy) -> Iterator[Hit]:
     description only, a warning.
     """
     sources = [(f, t) for f, t in facts.buyer_texts if f in ("title", "category", "description")]
-    for group in policy.special.not_sold.values():
-        hits = find_group(group, sources)
+    groups = list(policy.special.not_sold.values())
+    for group, hits in zip(groups, find_groups(groups, sources), strict=True):
         if not hits:
             continue
         hit = min(hits, key=lambda h: h.field == "description" or not h.sure)
