@@ -49,6 +49,18 @@ def _first(
     return None
 
 
+def _capacity_hit(fig: Figure | None, confidence: float, message: str) -> Iterator[Hit]:
+    """The hit for a stated capacity over the limit; ``{fig}`` in ``message`` is the figure."""
+    if fig is not None:
+        yield Hit(
+            field=fig.field,
+            evidence=fig.text,
+            span=fig.span,
+            confidence=confidence,
+            message=message.format(fig=fig.text),
+        )
+
+
 @rule("SPECIAL-1", reason=Reason.OTHER, doubt=Doubt.SELLER, comment=MISLEADING)
 def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """USB flash drives of 512 GB or more are not accepted: such capacities are fake.
@@ -77,15 +89,12 @@ def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     if sp.not_flash_drive.search(facts.title.clean) or sp.not_flash_drive.search(facts.category):
         sure = _UNSURE
     fig = _first(facts, facts.storage_gb, sp.flash_drive_min_gb, inclusive=True)
-    if fig is not None:
-        yield Hit(
-            field=fig.field,
-            evidence=fig.text,
-            span=fig.span,
-            confidence=sure,
-            message=f"A USB flash drive of {fig.text} is misleading: flash drives of "
-            f"{sp.flash_drive_min_gb:g} GB or more are not accepted.",
-        )
+    yield from _capacity_hit(
+        fig,
+        sure,
+        f"A USB flash drive of {{fig}} is misleading: flash drives of "
+        f"{sp.flash_drive_min_gb:g} GB or more are not accepted.",
+    )
 
 
 @rule("SPECIAL-2", reason=Reason.OTHER, doubt=Doubt.SELLER, comment=MISLEADING)
@@ -110,15 +119,12 @@ def power_bank_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     if not sure:
         return
     fig = _first(facts, facts.battery_mah, sp.power_bank_max_mah)
-    if fig is not None:
-        yield Hit(
-            field=fig.field,
-            evidence=fig.text,
-            span=fig.span,
-            confidence=sure,
-            message=f"A power bank of {fig.text} is misleading: more than "
-            f"{sp.power_bank_max_mah:g} mAh is not accepted.",
-        )
+    yield from _capacity_hit(
+        fig,
+        sure,
+        f"A power bank of {{fig}} is misleading: more than "
+        f"{sp.power_bank_max_mah:g} mAh is not accepted.",
+    )
 
 
 @rule("SPECIAL-3", reason=Reason.OTHER, doubt=Doubt.SELLER, comment=MISLEADING)
@@ -144,15 +150,12 @@ def screen_glass_grade_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     if not sure:
         return
     fig = _first(facts, facts.glass_grades, sp.screen_glass_max_d)
-    if fig is not None:
-        yield Hit(
-            field=fig.field,
-            evidence=fig.text,
-            span=fig.span,
-            confidence=sure,
-            message=f"Screen glass advertised as {fig.text} is misleading: grades above "
-            f"{sp.screen_glass_max_d:g}D are not accepted.",
-        )
+    yield from _capacity_hit(
+        fig,
+        sure,
+        f"Screen glass advertised as {{fig}} is misleading: grades above "
+        f"{sp.screen_glass_max_d:g}D are not accepted.",
+    )
 
 
 @rule("SPECIAL-4", reason=Reason.OTHER, doubt=Doubt.SELLER, comment=NOT_SOLD)
