@@ -356,14 +356,22 @@ def submit_listing(
     return Submitted("new", sub)
 
 
+def _owned(session: Session, model: Any, *, uid: str, merchant_id: str | None, what: str) -> Any:
+    """A row by its public id; a merchant sees only its own (404 otherwise, no leak)."""
+    query = select(model).where(model.uid == uid)
+    if merchant_id is not None:
+        query = query.where(model.merchant_id == merchant_id)
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(f"no such {what}")
+    return row
+
+
 def get_submission(session: Session, *, uid: str, merchant_id: str | None) -> Submission:
     """A submission by its public id; a merchant sees only its own (404 otherwise)."""
-    query = select(Submission).where(Submission.uid == uid)
-    if merchant_id is not None:
-        query = query.where(Submission.merchant_id == merchant_id)
-    sub = session.scalar(query)
-    if sub is None:
-        raise NotFound("no such submission")
+    sub: Submission = _owned(
+        session, Submission, uid=uid, merchant_id=merchant_id, what="submission"
+    )
     return sub
 
 
@@ -685,12 +693,8 @@ def create_appeal(
 
 
 def get_appeal(session: Session, *, uid: str, merchant_id: str | None) -> Appeal:
-    query = select(Appeal).where(Appeal.uid == uid)
-    if merchant_id is not None:
-        query = query.where(Appeal.merchant_id == merchant_id)
-    appeal = session.scalar(query)
-    if appeal is None:
-        raise NotFound("no such appeal")
+    """An appeal by its public id; a merchant sees only its own (404 otherwise)."""
+    appeal: Appeal = _owned(session, Appeal, uid=uid, merchant_id=merchant_id, what="appeal")
     return appeal
 
 
