@@ -1,7 +1,7 @@
 """Facts: everything the rules read about one listing, computed once and only when asked.
 
 One ``Facts`` object is made per review. Each analysis is a
-``functools.cached_property`` that calls a pure function of ``analysis/``, so
+cached property that calls a pure function of ``analysis/``, so
 a listing's language, links, phones, quantities or kind of goods are worked
 out at most once however many rules read them, and not at all when no rule
 does (Presidio's precomputed NLP artifacts, Ruff's semantic model).
@@ -11,7 +11,8 @@ Rules never parse the raw listing themselves when a fact here says it.
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from shelfcheck.analysis import kinds as kinds_analysis
 from shelfcheck.analysis import measures
@@ -29,6 +30,28 @@ from shelfcheck.model import Listing
 from shelfcheck.photos import PhotoFacts, photo_facts, photo_facts_for
 from shelfcheck.policy import Policy
 from shelfcheck.tools import Tools
+
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 - named like the functools one it replaces
+    """``functools.cached_property`` without the lock Python 3.11 takes on every first read
+    (a listing's facts are read by one thread; 30 first reads per review add up)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class Facts:
@@ -69,8 +92,14 @@ class Facts:
 
     @cached_property
     def description_readability(self) -> Readability:
+        """Entities, mojibake, symbols, l33t words and blank gaps of the description (DESC-12
+        judges no more: the word-level signals of a title are not measured here)."""
         return measure_field(
-            self.description, self.listing.description, self.policy.readability, self.tools
+            self.description,
+            self.listing.description,
+            self.policy.readability,
+            self.tools,
+            word_signals=False,
         )
 
     @cached_property

@@ -111,14 +111,12 @@ def _next_word_start(text: str, pos: int) -> int | None:
 @dataclass(frozen=True, slots=True)
 class _KindIndex:
     """Per policy: the kinds in order, one index over each kind's terms then each kind's
-    exclusions, the kinds with regexes, and one regex matching wherever any of those
-    regexes does (None when they cannot be joined): a text it does not match, as most
-    texts in Latin script, needs none of them tried."""
+    exclusions, and the kinds with regexes (their literal gates skip them on most texts
+    in Latin script, see :mod:`shelfcheck.gate`)."""
 
     kinds: tuple[tuple[str, KindTerms], ...]
     index: TermIndex
     with_patterns: frozenset[int]
-    any_pattern: re.Pattern[str] | None
 
 
 #: id(KindsPolicy) -> (the policy, kept alive; its index). Filled idempotently: two
@@ -135,21 +133,9 @@ def _kind_index(policy: KindsPolicy) -> _KindIndex:
         kinds,
         TermIndex([t.terms for _, t in kinds] + [t.exclude for _, t in kinds]),
         frozenset(i for i, (_, t) in enumerate(kinds) if t.patterns),
-        _joined_patterns([t.patterns.pattern for _, t in kinds if t.patterns]),
     )
     _KIND_INDEX[id(policy)] = (policy, built)
     return built
-
-
-def _joined_patterns(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One alternation of ``patterns``: it matches a text iff one of them does. Only for
-    patterns without groups (a backreference would change meaning) and of one set of flags."""
-    if not patterns or any(p.groups for p in patterns) or len({p.flags for p in patterns}) > 1:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
-    except re.error:
-        return None
 
 
 def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
@@ -166,8 +152,7 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
     count = len(index.kinds)
     present = index.index.present(text.lower())
     candidates = {j for j in present if j < count}
-    if index.any_pattern is None or index.any_pattern.search(text):
-        candidates |= index.with_patterns
+    candidates |= {i for i in index.with_patterns if index.kinds[i][1].patterns.may_match(text)}
     # in the policy's order of kinds, only those that can match
     for i in sorted(candidates):
         kind, terms = index.kinds[i]

@@ -241,8 +241,14 @@ def measure(
     short_words: frozenset[str] = frozenset(),
     run_together_words: int = 3,
     max_chars: int = 20000,
+    word_signals: bool = True,
 ) -> Readability:
-    """Measure the readability signals of ``clean`` (``raw``: the text before cleaning)."""
+    """Measure the readability signals of ``clean`` (``raw``: the text before cleaning).
+
+    ``word_signals=False`` measures only what a description is judged on (DESC-12:
+    entities, mojibake, symbols, "l33t" words, blank gaps): run-together words,
+    fragments, repetition and tags (TITLE-4..6) are left empty.
+    """
     text = clean[:max_chars]
     tokens = _TOKEN.findall(text)
     words = _WORD.findall(text)
@@ -265,6 +271,8 @@ def measure(
             and _LETTER_DIGIT_LETTER.search(core)
         ):
             leet.append(core)
+        if not word_signals:
+            continue
         # fewer than two letters per word cannot be words run together: most tokens stop here
         if (
             len(core) >= 2 * run_together_words
@@ -280,7 +288,7 @@ def measure(
 
     symbol_runs = _SYMBOL_RUN.findall(text)
     symbols = sum(map(_SYMBOLS.__contains__, text))
-    phrase, repetition = _repetition(words)
+    phrase, repetition = _repetition(words) if word_signals else ("", 0.0)
     upper = sum(map(str.isupper, text))
     cased = upper + sum(map(str.islower, text))
     raw_text = raw[: max_chars * 10]
@@ -298,7 +306,7 @@ def measure(
         fragment_share=len(fragments) / alpha_tokens if alpha_tokens else 0.0,
         repeated_phrase=phrase,
         repetition_share=repetition,
-        tags=_tags(text, words, occasion),
+        tags=_tags(text, words, occasion) if word_signals else TagSignals(),
         upper_share=upper / cased if cased else 0.0,
         lower_share=(cased - upper) / cased if cased else 0.0,
         entity_share=entities / len(raw_text) if raw_text else 0.0,
@@ -310,7 +318,7 @@ def measure(
 
 
 def measure_field(
-    text: Text, raw: str | None, policy: ReadabilityPolicy, tools: Any
+    text: Text, raw: str | None, policy: ReadabilityPolicy, tools: Any, *, word_signals: bool = True
 ) -> Readability:
     """:func:`measure` with the policy's settings and the shared English vocabulary."""
     return measure(
@@ -323,4 +331,5 @@ def measure_field(
         vocabulary_rank=policy.vocabulary_rank,
         short_words=policy.short_words,
         run_together_words=policy.run_together_words,
+        word_signals=word_signals,
     )

@@ -228,7 +228,9 @@ def find_composition(sources: Sources, product_name: str, policy: RequiredPolicy
 
 
 def find_specs(sources: Sources, policy: RequiredPolicy) -> Specs:
-    """Every kind of technical specification stated (voltage, power, capacity, ...)."""
+    """The kinds of technical specification stated (voltage, power, capacity, ...), up to
+    the policy's ``min_spec_kinds``: DESC-9 asks only whether that many are there, and
+    names them only when fewer are (each kind is a dozen regex scans of every text)."""
     kinds: dict[str, Found] = {}
     for name, text in _usable(sources, policy.skip_sources):
         for kind, pattern in policy.spec_patterns.items():
@@ -237,6 +239,8 @@ def find_specs(sources: Sources, policy: RequiredPolicy) -> Specs:
             match = pattern.search(text)
             if match:
                 kinds[kind] = Found(name, _snippet(text, match.span(), 20), match.span())
+                if len(kinds) >= policy.min_spec_kinds:
+                    return Specs(kinds)
     return Specs(kinds)
 
 
