@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import product
 from re import _constants as C  # noqa: N812 - the names of re's own parse tree
@@ -216,3 +217,34 @@ def present(text: str) -> frozenset[int]:
                 _index = _Index(dict(_literals))
             index = _index
     return index.present(text)
+
+
+class Gated:
+    """A compiled regex with its gate: :meth:`search` and :meth:`finditer` over a whole
+    text skip the regex where it cannot match. (Short snippets cut from a text are not
+    worth a gate: use ``.pattern`` on them directly.)"""
+
+    __slots__ = ("pattern", "literals")
+
+    def __init__(self, pattern: re.Pattern[str], *, can_match: bool = True) -> None:
+        self.pattern = pattern
+        #: the literals one of which every match contains (None: the regex always runs;
+        #: empty: it never matches)
+        self.literals = gate(pattern) if can_match else frozenset()
+
+    def may_match(self, text: str) -> bool:
+        """False when the regex cannot match ``text``."""
+        literals = self.literals
+        return literals is None or (bool(literals) and not literals.isdisjoint(present(text)))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        literals = self.literals
+        if literals is not None and (not literals or literals.isdisjoint(present(text))):
+            return iter(())
+        return self.pattern.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        literals = self.literals
+        if literals is not None and (not literals or literals.isdisjoint(present(text))):
+            return None
+        return self.pattern.search(text)

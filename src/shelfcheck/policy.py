@@ -25,8 +25,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from shelfcheck import gate
-from shelfcheck.gate import present as _present
+from shelfcheck.gate import Gated
 
 DEFAULT_POLICY_DIR = Path(__file__).parent / "policies" / "v73"
 
@@ -35,34 +34,15 @@ class PolicyError(ValueError):
     """The policy folder cannot be used (missing file, unknown key, bad regex...)."""
 
 
-class TermSet:
-    """A compiled alternation of terms; immutable, hashable by its source."""
+class TermSet(Gated):
+    """A compiled alternation of terms; immutable, hashable by its source. Gated: a text
+    without any literal the regex needs is not searched (see :mod:`shelfcheck.gate`)."""
 
-    __slots__ = ("terms", "pattern", "gate")
+    __slots__ = ("terms",)
 
     def __init__(self, terms: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+        super().__init__(pattern, can_match=bool(terms))
         self.terms = terms
-        self.pattern = pattern
-        #: the literals one of which every match contains (None: the regex always runs;
-        #: empty: no terms, nothing can match)
-        self.gate = gate.gate(pattern) if terms else frozenset()
-
-    def may_match(self, text: str) -> bool:
-        """False when the regex cannot match ``text`` (see :mod:`shelfcheck.gate`)."""
-        literals = self.gate
-        return literals is None or (bool(literals) and not literals.isdisjoint(_present(text)))
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        literals = self.gate
-        if literals is not None and (not literals or literals.isdisjoint(_present(text))):
-            return iter(())
-        return self.pattern.finditer(text)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        literals = self.gate
-        if literals is not None and (not literals or literals.isdisjoint(_present(text))):
-            return None
-        return self.pattern.search(text)
 
     def __bool__(self) -> bool:
         return bool(self.terms)

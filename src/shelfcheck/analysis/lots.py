@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from shelfcheck.gate import Gated
 from shelfcheck.policy import LotPolicy
 
 Unit = Literal["piece", "pair", "set"]
@@ -97,16 +98,23 @@ def _alt(words: Iterable[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    count_unit: re.Pattern[str]
-    group_of: re.Pattern[str]
-    times_after: re.Pattern[str]
-    times_before: re.Pattern[str]
-    times_volume: re.Pattern[str]
-    single: re.Pattern[str]
+    # scanned over whole fields: gated (a variant value "Black" wakes none of them)
+    count_unit: Gated
+    group_of: Gated
+    times_after: Gated
+    times_before: Gated
+    times_volume: Gated
+    single: Gated
+    statements: Gated
+    # tried on snippets
     statement: re.Pattern[str]
     implied_set: re.Pattern[str]
     leading_noun: re.Pattern[str]
     per_before: re.Pattern[str]
+
+
+def _gated(regex: str) -> Gated:
+    return Gated(re.compile(regex, re.IGNORECASE))
 
 
 @lru_cache(maxsize=8)
@@ -117,40 +125,38 @@ def _patterns(words: LotWords) -> _Patterns:
     not_nouns = _alt(words.not_lot_nouns)
     labels = _alt(words.statement_labels)
     per = _alt(words.per_words)
+    statement = re.compile(r"(?:" + labels + r")\s*[:：]?\s*(?:[-=]\s*)?", re.IGNORECASE)
     return _Patterns(
         # "2 pcs", "2PCS", "1-Piece", "6入裝" (the unit may run into CJK text).
-        count_unit=re.compile(
+        count_unit=_gated(
             _NUM_START
             + _NUM
             + r"\s*[-]?\s*("
             + units
             + r")(?![a-z])(?!\s*(?:in\b|-in\b))"
-            + _NOT_BOUND,
-            re.IGNORECASE,
+            + _NOT_BOUND
         ),
-        group_of=re.compile(r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b", re.IGNORECASE),
+        group_of=_gated(r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b"),
         # "Mug x2", "Socks X 4", "330ml x 8" (not "45 x 45", not "x 4 cm", not "RX7").
-        times_after=re.compile(
-            r"(?:(?<=[^\W\d_]\s)|(?<=\)\s))[x×]\s?(\d{1,3})\b(?![.,]?\d)(?!\s*(?:cm|mm|m|in|inch|inches|ft|\"|'|[x×*]))",
-            re.IGNORECASE,
+        times_after=_gated(
+            r"(?:(?<=[^\W\d_]\s)|(?<=\)\s))[x×]\s?(\d{1,3})\b(?![.,]?\d)(?!\s*(?:cm|mm|m|in|inch|inches|ft|\"|'|[x×*]))"
         ),
         # "1 x Hex Socket", "2* Powder Can" (not "5 x 7 cm", not "3x faster").
-        times_before=re.compile(
+        times_before=_gated(
             _NUM_START
             + r"(\d{1,3})\s*[x×*]\s*(?=[^\W\d_]{3,})(?!(?:"
             + not_nouns
-            + r")\b)(?![^\W\d_]+er\b)",
-            re.IGNORECASE,
+            + r")\b)(?![^\W\d_]+er\b)"
         ),
         # "4 x 330ml": four cans.
-        times_volume=re.compile(
-            _NUM_START + r"(\d{1,3})\s*[x×]\s*\d+(?:[.,]\d+)?\s*(?:ml|l|cl|g|kg|oz|lb)\b",
-            re.IGNORECASE,
+        times_volume=_gated(
+            _NUM_START + r"(\d{1,3})\s*[x×]\s*\d+(?:[.,]\d+)?\s*(?:ml|l|cl|g|kg|oz|lb)\b"
         ),
-        single=re.compile(
-            r"\bsingle(?![\w-])(?!\s*(?:[(\[/,.|+]|$|(?:" + single_not + r")\b))", re.IGNORECASE
+        single=_gated(
+            r"\bsingle(?![\w-])(?!\s*(?:[(\[/,.|+]|$|(?:" + single_not + r")\b))"
         ),
-        statement=re.compile(r"(?:" + labels + r")\s*[:：]?\s*(?:[-=]\s*)?", re.IGNORECASE),
+        statements=Gated(statement),
+        statement=statement,
         implied_set=re.compile(r"(?<![\w-])sets?\b(?!\s+(?:of|top|up|in)\b)(?!-)", re.IGNORECASE),
         leading_noun=re.compile(
             r"^\s*(\d{1,4})\s+(?!(?:" + not_nouns + r")\b)([^\W\d_]{3,})\b", re.IGNORECASE
@@ -177,6 +183,8 @@ def _unit_of(word: str, words: LotWords) -> Unit:
 _ALONE_ONE = re.compile(
     r"\s*((?:single|one|individual)(?:\s+(?:piece|item|unit|pack|pc))?)\s*", re.IGNORECASE
 )
+
+_DIGIT = re.compile(r"\d")
 
 # A contents list: "1 x chef knife" lines under "Package includes:".
 _LIST_ITEM = re.compile(r"\d{1,3}\s*[x×*]|\d{1,3}\s*(?:pcs|pc|pieces?)\b", re.IGNORECASE)
@@ -250,17 +258,18 @@ def lots_in(
         )
     for m in pats.count_unit.finditer(text):
         add(_number(m.group(1)), _unit_of(m.group(2), words), m.span())
-    for m in pats.times_before.finditer(text):
-        if _listed(text, m.start(), pats):
+    if _DIGIT.search(text):  # "1 x Hex Socket", "4 x 330ml", "Mug x2" all need a digit
+        for m in pats.times_before.finditer(text):
+            if _listed(text, m.start(), pats):
+                add(int(m.group(1)), "piece", m.span())
+        if title_or_variant:
+            for m in pats.times_volume.finditer(text):
+                add(int(m.group(1)), "piece", m.span())
+        for m in pats.times_after.finditer(text):
             add(int(m.group(1)), "piece", m.span())
-    if title_or_variant:
-        for m in pats.times_volume.finditer(text):
-            add(int(m.group(1)), "piece", m.span())
-    for m in pats.times_after.finditer(text):
-        add(int(m.group(1)), "piece", m.span())
     for m in pats.single.finditer(text):
         add(1, "piece", m.span(), weak=True)
-    for m in pats.statement.finditer(text):
+    for m in pats.statements.finditer(text):
         # "Quantity: 2" (a bare "Quantity: 1" may mean one lot of anything: not read).
         bare = re.match(r"(\d{1,4})\b(?!\s*[^\W\d_])", text[m.end() : m.end() + 12])
         if (

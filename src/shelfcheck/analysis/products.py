@@ -16,7 +16,6 @@ motif. Those mentions are kept apart (``Mention.primary`` is false).
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -94,11 +93,11 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     look-up per word and length: linear in the text, whatever the size of the lexicon."""
     tokens = list(_TOKEN.finditer(text))
     words = [t.group(0).casefold() for t in tokens]
-    # joined[i]: tokens i and i + 1 may belong to one term (only a joiner between them)
-    joined = [
-        _JOINER.fullmatch(text, a.end(), b.start()) is not None
-        for a, b in itertools.pairwise(tokens)
-    ]
+
+    def joined(k: int) -> bool:
+        """Tokens k and k + 1 may belong to one term (only a joiner between them)."""
+        return _JOINER.fullmatch(text, tokens[k].end(), tokens[k + 1].start()) is not None
+
     found: list[tuple[str, int, int]] = []
     i = 0
     count = len(tokens)
@@ -107,7 +106,7 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
             i += 1
             continue
         longest = 1
-        while longest < lex.longest and i + longest < count and joined[i + longest - 1]:
+        while longest < lex.longest and i + longest < count and joined(i + longest - 1):
             longest += 1
         for n in range(longest, 0, -1):
             kind = lex.terms.get(tuple(words[i : i + n]))

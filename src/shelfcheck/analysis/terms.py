@@ -212,13 +212,21 @@ def find_groups(
     groups: Sequence[TermGroup], sources: Sequence[tuple[str, str]], context: str = ""
 ) -> list[list[TermHit]]:
     """:func:`find_group` for each of ``groups``, in order; one automaton pass over the
-    text says which groups' phrases can occur (a listing meets dozens of groups)."""
+    text says which groups' phrases can occur (a listing meets dozens of groups), and one
+    pass per source, once some group can occur, which sources need to be read for it (a
+    listing's many short variant values mostly need none)."""
     joined, lowered = _joined(sources)
-    present = _group_index(groups).present(lowered)
-    return [
-        _group_hits(group, sources, context, joined, 2 * i in present or 2 * i + 1 in present)
-        for i, group in enumerate(groups)
-    ]
+    index = _group_index(groups)
+    present = index.present(lowered)
+    per_source: list[set[int]] = []
+    out = []
+    for i, group in enumerate(groups):
+        phrases = 2 * i in present or 2 * i + 1 in present
+        if phrases and not per_source:
+            per_source = [index.present(text.lower()) for _, text in sources]
+        wanted = [2 * i in here or 2 * i + 1 in here for here in per_source] if phrases else None
+        out.append(_group_hits(group, sources, context, joined, phrases, wanted))
+    return out
 
 
 #: The ids of a sequence of groups -> (those groups, kept alive so the ids stay theirs; an
@@ -246,8 +254,10 @@ def _group_hits(
     context: str,
     joined: str,
     phrases: bool,
+    wanted: Sequence[bool] | None = None,
 ) -> list[TermHit]:
-    """The group's hits; ``phrases``: whether its terms or unsure terms may occur."""
+    """The group's hits; ``phrases``: whether its terms or unsure terms may occur;
+    ``wanted``: per source, whether they may occur there (None: in any)."""
     patterns = bool(group.patterns.search(joined))
     if not (patterns or phrases):
         return []
@@ -255,7 +265,8 @@ def _group_hits(
         return []
     return [
         hit
-        for field, text in sources
+        for k, (field, text) in enumerate(sources)
+        if patterns or wanted is None or wanted[k]
         for hit in find_in_text(group, field, text, patterns=patterns)
     ]
 
