@@ -54,9 +54,9 @@ SCRIPT_LANGUAGE = {
     "Greek": "el",
 }
 
-_TOKEN = re.compile(r"\S+")
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_HAS_DIGIT = re.compile(r"\d")
+#: A whole token (between spaces) without a digit: "XK-2000" and "6GB" are skipped whole.
+_DIGITLESS_TOKEN = re.compile(r"(?<!\S)[^\s\d]++(?!\S)")
 _SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
 _INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
 
@@ -141,15 +141,14 @@ def strip_non_words(text: str, units: frozenset[str]) -> list[str]:
     all-caps title in another language is still read).
     """
     letters = sum(map(str.isalpha, text))
-    upper = sum(map(str.isupper, filter(str.isalpha, text)))
+    upper = sum(map(str.isupper, text))  # only letters are upper-case
     shouting = bool(letters) and upper / letters > 0.7
     out: list[str] = []
-    for token in _TOKEN.findall(text):
-        if _HAS_DIGIT.search(token):
-            continue
-        groups = _LETTERS.findall(token)
+    for token in _DIGITLESS_TOKEN.findall(text):
+        groups = [token] if token.isalpha() else _LETTERS.findall(token)
+        several = len(groups) > 1
         for word in groups:
-            if len(groups) > 1 and len(word) == 1 and word.isupper():
+            if several and len(word) == 1 and word.isupper():
                 continue  # the "C" of "USB-C", the "T" of "T-Shirt"
             if shouting:
                 word = word.lower()
