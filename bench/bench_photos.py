@@ -63,6 +63,9 @@ def main() -> None:
     start = time.perf_counter()
     tools.warm_up()
     print(f"models loaded in {time.perf_counter() - start:.2f} s")
+    cyrillic = getattr(tools.ocr, "cyrillic", None)
+    print("Cyrillic reader: " + ("tesseract rus+eng" if cyrillic is not None
+                                 else f"none ({getattr(tools.ocr, 'cyrillic_missing', '')})"))
 
     times, cpu = [], []
     for data in photos:

@@ -80,6 +80,11 @@ def review(
         skipped.append(
             "OFFENSIVE-1 on photos: not run (the optional nudity extra, nudenet, is not installed)"
         )
+    if listing.photos and policy.photo.ocr.enabled and tools.ocr.cyrillic is None:
+        skipped.append(
+            f"Cyrillic text on photos: not read ({tools.ocr.cyrillic_missing}); "
+            "a line the OCR cannot read counts as not English"
+        )
     facts = Facts(listing, policy, tools)
     findings: list[Finding] = []
     warnings: list[QualityWarning] = []

@@ -70,7 +70,8 @@ class Tools:
 
     @cached_property
     def ocr(self) -> Any:
-        """rapidocr's text detector and recogniser (PP-OCR models ship in its wheel)."""
+        """rapidocr's text detector and recogniser (PP-OCR models ship in its wheel), and
+        tesseract's Russian model (Debian's tesseract-ocr-rus) for Cyrillic lines, when installed."""
         from shelfcheck.photos.ocr import OcrEngine
 
         return OcrEngine()

@@ -11,8 +11,10 @@ listings, or reviewed again, costs a hash.
 
 Each measure reads the smallest image it needs: the visual measures a
 ``WORK_SIDE`` image (JPEG draft mode decodes it at a fraction of the cost),
-PDQ a 256-pixel one, text detection a ``det_side`` image and text recognition
-crops of the full-size one, only where detection found text.
+PDQ a 256-pixel one, text detection the part of a ``det_side`` image that
+differs from a plain background, and text recognition crops of the full-size
+one, only where detection found text (Cyrillic lines the recogniser leaves
+blank are read again by tesseract, :mod:`shelfcheck.photos.ocr`).
 """
 
 from __future__ import annotations
@@ -356,27 +358,143 @@ def _dominant(
 def read_text(
     engine: Any, rgb: np.ndarray, decoded: Decoded, *, det_side: int
 ) -> tuple[tuple[TextBox, ...], int]:
-    """Detect text lines on a ``det_side`` image, then recognise only those crops."""
-    from rapidocr.ch_ppocr_rec.typings import TextRecInput
-    from rapidocr.utils.process_img import get_rotate_crop_image
+    """Detect text lines on a ``det_side`` image, then recognise only those crops.
 
-    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-    small = _fit(bgr, det_side)
-    scale = bgr.shape[1] / small.shape[1]
-    found = engine.detector(small)
-    if found.boxes is None or len(found.boxes) == 0:
+    Detection reads only the part of the image that differs from a plain
+    background (:func:`text_area`): text always stands out from what is around
+    it, so nothing is lost, and the detector's cost falls with the area it reads.
+    """
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    small = cv2.cvtColor(_fit(rgb, det_side), cv2.COLOR_RGB2BGR)
+    scale = rgb.shape[1] / small.shape[1]
+    area = text_area(small)
+    if area is None:
         return (), 0
-    boxes = [np.asarray(b, dtype=np.float32) * scale for b in found.boxes]
-    crops = [get_rotate_crop_image(bgr, b.copy()) for b in boxes]
-    crops_ok = [(b, c) for b, c in zip(boxes, crops) if c.size and min(c.shape[:2]) >= 4]
+    x0, y0, x1, y1 = area
+    found = _detect(engine.detector, small[y0:y1, x0:x1])
+    if len(found) == 0:
+        return (), 0
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    offset = np.array([x0, y0], dtype=np.float32)
+    boxes = [np.asarray(b, dtype=np.float32) + offset for b in found]
+    crops = [_crop(bgr, small, b, scale) for b in boxes]
+    crops_ok = [(b * scale, c) for b, c in zip(boxes, crops) if c.size and min(c.shape[:2]) >= 4]
     if not crops_ok:
         return (), len(boxes)
     result = engine.recogniser(TextRecInput(img=[c for _, c in crops_ok]))
     to_photo = decoded.width / rgb.shape[1]
     out = []
     for (box, crop), text, score in zip(crops_ok, result.txts, result.scores):
-        out.append(_text_box(box, crop, str(text), float(score), to_photo))
+        line = _text_box(box, crop, str(text), float(score), to_photo)
+        out.append(_read_cyrillic(engine, line, crop))
     return tuple(out), len(boxes)
+
+
+#: Largest difference from the border colour that still counts as background
+#: (JPEG noise on a plain background stays well under it; faint text does not).
+BACKGROUND_TOLERANCE = 6
+#: Background kept around the content (detection-size pixels), and the step the
+#: detector's input sides are rounded to (it needs multiples of 32).
+AREA_MARGIN = 16
+AREA_STEP = 32
+
+
+def text_area(small: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The part of the detection image where text can be: the box around every pixel
+    that differs from the border's colour, with a margin, sides a multiple of 32.
+
+    A photo whose border is not one plain colour gives the whole image; a photo
+    that is all background gives None (no text anywhere).
+    """
+    h, w = small.shape[:2]
+    t = max(1, min(h, w) // 50)
+    border = np.concatenate([small[:t].reshape(-1, 3), small[-t:].reshape(-1, 3),
+                             small[:, :t].reshape(-1, 3), small[:, -t:].reshape(-1, 3)])
+    colour = np.median(border, axis=0)
+    low = tuple(float(c) for c in np.clip(colour - BACKGROUND_TOLERANCE, 0, 255))
+    high = tuple(float(c) for c in np.clip(colour + BACKGROUND_TOLERANCE, 0, 255))
+    if cv2.countNonZero(cv2.inRange(border.reshape(-1, 1, 3), low, high)) < 0.98 * len(border):
+        return 0, 0, w, h
+    content = cv2.bitwise_not(cv2.inRange(small, low, high))
+    x, y, bw, bh = cv2.boundingRect(content)
+    if bw == 0 or bh == 0:
+        return None
+    x0, x1, y0, y1 = x, x + bw, y, y + bh
+    x0, x1 = _grow(x0 - AREA_MARGIN, x1 + AREA_MARGIN, w)
+    y0, y1 = _grow(y0 - AREA_MARGIN, y1 + AREA_MARGIN, h)
+    return x0, y0, x1, y1
+
+
+def _detect(detector: Any, image: np.ndarray) -> np.ndarray:
+    """rapidocr's detector on a BGR image: its text boxes (4 corners each, in the image's
+    pixels), top to bottom and left to right.
+
+    The model's input is made by OpenCV in one float32 pass, ``(x - 127.5) / 127.5``
+    (the model's mean and std of 0.5); rapidocr's own normalisation computes it in
+    float64, several times slower. Sides are rounded to multiples of 32 as the model needs.
+    """
+    h, w = image.shape[:2]
+    size = (max(32, round(w / 32) * 32), max(32, round(h / 32) * 32))
+    resized = image if size == (w, h) else cv2.resize(image, size)
+    blob = cv2.dnn.blobFromImage(resized, scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5))
+    boxes, _ = detector.postprocess_op(detector.session(blob), (h, w))
+    return detector.sorted_boxes(boxes) if len(boxes) else boxes
+
+
+#: The recogniser reads lines this many pixels high.
+REC_HEIGHT = 48
+
+
+def _crop(bgr: np.ndarray, small: np.ndarray, box: np.ndarray, scale: float) -> np.ndarray:
+    """The line in ``box`` (detection-image corners), straightened, for the recogniser.
+
+    Cut from the full-size image, except a line already ``REC_HEIGHT`` pixels high in
+    the detection image: the recogniser shrinks it to that height anyway, and
+    straightening a large box at full size costs several milliseconds.
+    """
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    sides = np.linalg.norm(box - np.roll(box, -1, axis=0), axis=1)
+    if sides.min() >= REC_HEIGHT:
+        return get_rotate_crop_image(small, box.copy())
+    return get_rotate_crop_image(bgr, box * np.float32(scale))
+
+
+def _grow(lo: int, hi: int, size: int) -> tuple[int, int]:
+    """``lo..hi`` clipped to ``0..size`` and widened to a multiple of ``AREA_STEP`` where the
+    image allows, so the detector reads the pixels as they are (no resize)."""
+    lo, hi = max(0, lo), min(size, hi)
+    length = min(size, -(-(hi - lo) // AREA_STEP) * AREA_STEP)
+    lo = max(0, min(lo, size - length))
+    return lo, lo + length
+
+
+#: A line whose recognised characters fill less than this share of its box is read
+#: again by the Cyrillic reader (the recogniser leaves Cyrillic letters blank).
+CYRILLIC_RETRY_SHARE = 0.5
+#: ... when the box looks to hold at least this many characters.
+CYRILLIC_MIN_EXPECTED = 4
+#: The Cyrillic reading is kept when tesseract is this confident and read this many
+#: Cyrillic letters (a texture it half-reads gives few letters at a low confidence).
+CYRILLIC_MIN_SCORE = 0.6
+CYRILLIC_MIN_LETTERS = 3
+
+
+def _read_cyrillic(engine: Any, line: TextBox, crop: np.ndarray) -> TextBox:
+    """``line`` read again by the Cyrillic reader when the recogniser left it mostly blank;
+    the tesseract reading replaces it only when it holds Cyrillic words."""
+    reader = getattr(engine, "cyrillic", None)
+    if reader is None or line.expected < CYRILLIC_MIN_EXPECTED:
+        return line
+    if line.read_share >= CYRILLIC_RETRY_SHARE:
+        return line
+    text, score = reader.read(crop)
+    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    if score < CYRILLIC_MIN_SCORE or cyrillic < CYRILLIC_MIN_LETTERS:
+        return line
+    return TextBox(text=text, score=round(score, 3), box=line.box, angle=line.angle,
+                   expected=line.expected)
 
 
 def _text_box(box: np.ndarray, crop: np.ndarray, text: str, score: float, to_photo: float) -> TextBox:
