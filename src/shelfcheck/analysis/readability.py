@@ -56,7 +56,8 @@ _SPLIT_LIMIT = 200
 #: Words that join tags rather than name anything ("Gift for Her", "Birthday and Party").
 _GLUE_WORDS = frozenset({"for", "the", "and", "of", "a", "an", "to", "with", "in", "on", "or", "&"})
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
-_LETTER_DIGIT_LETTER = re.compile(r"[a-z]\d[a-z]", re.IGNORECASE)
+#: A whole token (between spaces) with a letter, a digit and a letter in a row ("Pr1m3").
+_LETTER_DIGIT_LETTER_TOKEN = re.compile(r"(?<!\S)\S*?[a-z]\d[a-z]\S*", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<!\S)#[^\W\d_]\w*")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
 
@@ -250,7 +251,7 @@ def measure(
     fragments, repetition and tags (TITLE-4..6) are left empty.
     """
     text = clean[:max_chars]
-    tokens = _TOKEN.findall(text)
+    tokens = _TOKEN.findall(text) if word_signals else []
     words = _WORD.findall(text)
     # character counts with C-level map(): these run on every title and description
     letters = sum(map(str.isalpha, text))
@@ -260,18 +261,15 @@ def measure(
     run_letters = 0
     fragments: list[str] = []
     alpha_tokens = 0
-    leet: list[str] = []
+    # a "l33t" word has a letter, a digit and a letter in a row: only such tokens are read
+    leet = [
+        core
+        for core in (_EDGE_PUNCT.sub("", t) for t in _LETTER_DIGIT_LETTER_TOKEN.findall(text))
+        if _LEET.match(core) and not core.isupper()
+    ]
     for token in tokens:
         core = _EDGE_PUNCT.sub("", token)
         if not core:
-            continue
-        if (
-            _LEET.match(core)
-            and not core.isupper()
-            and _LETTER_DIGIT_LETTER.search(core)
-        ):
-            leet.append(core)
-        if not word_signals:
             continue
         # fewer than two letters per word cannot be words run together: most tokens stop here
         if (
