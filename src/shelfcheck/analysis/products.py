@@ -91,19 +91,20 @@ def _build_lexicon(policy: InconsistentPolicy) -> _Lexicon:
 def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     """(kind, start, end) of each product term, longest first, left to right. A dictionary
     look-up per word and length: linear in the text, whatever the size of the lexicon."""
+    words = [w.casefold() for w in _TOKEN.findall(text)]
+    if lex.firsts.isdisjoint(words):  # most texts name no product at all: one C-level check
+        return []
     tokens = list(_TOKEN.finditer(text))
-    words = [t.group(0).casefold() for t in tokens]
 
     def joined(k: int) -> bool:
         """Tokens k and k + 1 may belong to one term (only a joiner between them)."""
         return _JOINER.fullmatch(text, tokens[k].end(), tokens[k + 1].start()) is not None
 
     found: list[tuple[str, int, int]] = []
-    i = 0
     count = len(tokens)
-    while i < count:
-        if words[i] not in lex.firsts:
-            i += 1
+    after = 0  # the first token not yet inside a found term
+    for i in [i for i, word in enumerate(words) if word in lex.firsts]:
+        if i < after:
             continue
         longest = 1
         while longest < lex.longest and i + longest < count and joined(i + longest - 1):
@@ -112,10 +113,8 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
             kind = lex.terms.get(tuple(words[i : i + n]))
             if kind is not None:
                 found.append((kind, tokens[i].start(), tokens[i + n - 1].end()))
-                i += n
+                after = i + n
                 break
-        else:
-            i += 1
     return found
 
 
