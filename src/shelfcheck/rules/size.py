@@ -339,49 +339,26 @@ def size_parameter_missing(facts: Facts, policy: Policy) -> Iterator[Hit]:
         )
 
 
-@rule("SIZE-6", reason=Reason.SIZE_CHART, doubt=Doubt.SELLER)
-def title_size_is_one_variant(facts: Facts, policy: Policy) -> Iterator[Hit]:
-    """Do not put one variant's size in the title when the variants come in several sizes.
-
-    ## What it checks
-    The title claims a size or amount (a length, "120x120 cm", "100 Gram") and
-    the variants come in several sizes of that kind, of which the title's is
-    only the largest or the smallest. Example: title "Blanket 120x120 cm" with
-    variants 60x60 / 80x80 / 120x120 cm fails; "Tape 2cm X 3m/5m/10m" listing
-    every variant, or a single variant matching the title, passes.
-
-    ## Why
-    RULEBOOK SIZE-6 (§14: a size in the title that is only the largest or
-    smallest variant is `size_chart`; a differing quantity is `inconsistent`).
-
-    ## Doubt
-    Seller's side; the sizes are compared exactly.
-    """
-    title = facts.title.clean
-    claims = find_quantities(title, policy.size)
-    if not claims:
-        return
-    by_index: dict[int, list[str]] = {}
-    for field, text in facts.variant_texts:
-        if field.endswith(".color"):
-            continue
-        index = int(field.split("[", 1)[1].split("]", 1)[0])
-        by_index.setdefault(index, []).append(text)
+def _one_variant_size(
+    field: str, text: str, sizes: dict[int, list[str]], policy: Policy
+) -> Hit | None:
+    """A size claimed in ``text`` that is only the largest or smallest of the variants'
+    sizes (``sizes``: variant index -> its size texts)."""
+    claims = find_quantities(text, policy.size)
     for claim in claims:
-        after = title[claim.span[1] : claim.span[1] + 3]
-        before = title[max(0, claim.span[0] - 2) : claim.span[0]]
+        after = text[claim.span[1] : claim.span[1] + 3]
+        before = text[max(0, claim.span[0] - 2) : claim.span[0]]
         if after.lstrip().startswith("/") or before.rstrip().endswith("/"):
-            continue  # the title lists the alternatives: "3m/5m/10m"
-        same_kind = [c for c in claims if c.dimension == claim.dimension]
-        if len(same_kind) > 1:
+            continue  # the alternatives are listed: "3m/5m/10m"
+        if sum(1 for c in claims if c.dimension == claim.dimension) > 1:
             continue
         unit = unit_at_end(claim.text, policy.size)
         values: set[float] = set()
-        for texts in by_index.values():
+        for texts in sizes.values():
             found = [
                 q.value
-                for text in texts
-                for q in find_quantities(text, policy.size, default_unit=unit)
+                for size in texts
+                for q in find_quantities(size, policy.size, default_unit=unit)
                 if q.dimension == claim.dimension
             ]
             if len(found) == 1:
@@ -392,13 +369,51 @@ def title_size_is_one_variant(facts: Facts, policy: Policy) -> Iterator[Hit]:
         close = max(abs(claim.value) * 0.01, 1e-9)
         if abs(claim.value - high) <= close or abs(claim.value - low) <= close:
             which = "largest" if abs(claim.value - high) <= close else "smallest"
-            yield Hit(
-                field="title",
+            place = "title" if field == "title" else f"photo ({field})"
+            return Hit(
+                field=field,
                 evidence=claim.text,
                 span=claim.span,
-                message=f'The title says "{claim.text}", but that is only the {which} of the '
-                f"{len(values)} variant sizes; name the range or leave the size out.",
+                message=f'The {place} says "{claim.text}", but that is only the {which} of '
+                f"the {len(values)} variant sizes; name the range or leave the size out.",
             )
+    return None
+
+
+@rule("SIZE-6", reason=Reason.SIZE_CHART, doubt=Doubt.SELLER)
+def title_size_is_one_variant(facts: Facts, policy: Policy) -> Iterator[Hit]:
+    """Do not put one variant's size in the title (or on a photo) when the variants come
+    in several sizes.
+
+    ## What it checks
+    The title, or the text read on a photo, claims a size or amount (a length,
+    "120x120 cm", "100 Gram") and the variants come in several sizes of that
+    kind, of which the claim is only the largest or the smallest. Example:
+    title "Blanket 120x120 cm" (or "120x120 cm" printed on the main photo)
+    with variants 60x60 / 80x80 / 120x120 cm fails; "Tape 2cm X 3m/5m/10m"
+    listing every variant, or a single variant matching the title, passes.
+
+    ## Why
+    RULEBOOK SIZE-6 (§14: a size in the title that is only the largest or
+    smallest variant is `size_chart`; a differing quantity is `inconsistent`);
+    issue 4 reads the same claim on photos.
+
+    ## Doubt
+    Seller's side; the sizes are compared exactly, so a misread figure on a
+    photo that matches no variant's extreme size is no hit.
+    """
+    sizes: dict[int, list[str]] = {}
+    for field, text in facts.variant_texts:
+        if field.endswith(".color"):
+            continue
+        index = int(field.split("[", 1)[1].split("]", 1)[0])
+        sizes.setdefault(index, []).append(text)
+    if len(sizes) < 2:
+        return
+    for field, text in [("title", facts.title.clean), *facts.photo_texts]:
+        hit = _one_variant_size(field, text, sizes, policy)
+        if hit is not None:
+            yield hit
             return
 
 
