@@ -12,6 +12,12 @@ afterwards).
 
 Bounded: loopback only, a fixed number of clients and seconds; the client is a
 minimal asyncio HTTP/1.1 keep-alive loop so it takes as little of the CPU as it can.
+
+Besides throughput it reports the CPU each part spent per accepted review during the
+load (Linux ``/proc``): the server's processes, this client, and the PostgreSQL server
+(every ``postgres`` process on the machine, so anything else using it counts too). On a
+shared machine the throughput follows the CPU the server got; ``capacity`` is what the
+measured CPU per review allows on ``--cores`` cores of its own.
 """
 
 from __future__ import annotations
@@ -105,11 +111,18 @@ class Tally:
 
 
 async def client(
-    port: int, key: str, start_serial: int, stop_at: float, tally: Tally, rng: random.Random
+    port: int,
+    key: str,
+    start_serial: int,
+    stop_at: float,
+    tally: Tally,
+    rng: random.Random,
+    delay: float = 0.0,
 ) -> None:
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     serial = start_serial
+    await asyncio.sleep(delay)
     while time.monotonic() < stop_at:
         try:
             if writer is None:
@@ -148,6 +161,50 @@ async def client(
             await asyncio.sleep(0.05)
     if writer is not None:
         writer.close()
+
+
+def _proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, name) of every process (empty where there is no /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text_ = stat.read_text()
+        except OSError:
+            continue
+        name = text_[text_.find("(") + 1 : text_.rfind(")")]
+        out.append((int(stat.parent.name), int(text_.rsplit(")", 1)[1].split()[1]), name))
+    return out
+
+
+def server_cpu_s(root: int) -> float:
+    """CPU seconds of the server: its process and all its descendants (uvicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    for pid, parent, _ in _processes():
+        children.setdefault(parent, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _proc_cpu_s(pid)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def postgres_cpu_s() -> float:
+    return sum(_proc_cpu_s(pid) for pid, _, name in _processes() if name == "postgres")
+
+
+def client_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
 
 
 def free_port() -> int:
@@ -207,6 +264,10 @@ def start_server(
         time.sleep(0.2)
 
 
+#: Clients start one after another over this long (not all in the same millisecond).
+RAMP_S = 1.0
+
+
 def run_load(port: int, keys: list[str], clients: int, duration: float) -> Tally:
     tally = Tally()
 
@@ -214,7 +275,15 @@ def run_load(port: int, keys: list[str], clients: int, duration: float) -> Tally
         stop_at = time.monotonic() + duration
         await asyncio.gather(
             *(
-                client(port, keys[i % len(keys)], i * 10_000_000, stop_at, tally, random.Random(i))
+                client(
+                    port,
+                    keys[i % len(keys)],
+                    i * 10_000_000,
+                    stop_at,
+                    tally,
+                    random.Random(i),
+                    delay=RAMP_S * i / clients,
+                )
                 for i in range(clients)
             )
         )
@@ -257,9 +326,11 @@ def bench(backend: str, database_url: str, args: argparse.Namespace) -> dict[str
             json={"id": "warm-up", "title": "Warm-up mug"},
             timeout=120,
         )
+        cpu_before = server_cpu_s(proc.pid), client_cpu_s(), postgres_cpu_s()
         started = time.monotonic()
         tally = run_load(port, keys, args.clients, args.duration)
         elapsed = time.monotonic() - started
+        cpu_after = server_cpu_s(proc.pid), client_cpu_s(), postgres_cpu_s()
         # reviews answered 202 (none expected for text listings) finish in the background
         engine = create_engine(database_url)
         deadline = time.monotonic() + 120
@@ -294,6 +365,13 @@ def bench(backend: str, database_url: str, args: argparse.Namespace) -> dict[str
         except subprocess.TimeoutExpired:
             proc.kill()
     lat = tally.latencies
+    per_review = [
+        round((after - before) * 1000 / max(1, len(tally.accepted)), 2)
+        for before, after in zip(cpu_before, cpu_after, strict=True)
+    ]
+    if backend == "sqlite":
+        per_review[2] = 0.0
+    total_ms = sum(per_review)
     return {
         "backend": backend,
         "clients": args.clients,
@@ -307,6 +385,9 @@ def bench(backend: str, database_url: str, args: argparse.Namespace) -> dict[str
         "p99_ms": round(percentile(lat, 0.99) * 1000, 1),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "errors": tally.errors,
+        "cpu_ms_per_review": dict(zip(("server", "client", "postgres"), per_review, strict=True)),
+        "server_cores_used": round((cpu_after[0] - cpu_before[0]) / elapsed, 2),
+        "capacity_reviews_per_s": round(args.cores * 1000 / total_ms, 1) if total_ms else None,
         "statuses": tally.statuses,
         "outcomes": tally.decisions,
         "stored_decisions": len(stored),
@@ -322,7 +403,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2, help="server's background reviewers")
-    parser.add_argument("--processes", type=int, default=1, help="server processes")
+    parser.add_argument("--processes", type=int, default=2, help="server processes")
+    parser.add_argument(
+        "--cores", type=int, default=2, help="cores the capacity figure assumes (the target's 2)"
+    )
     parser.add_argument("--merchants", type=int, default=10)
     parser.add_argument(
         "--postgres-url", default=os.environ.get("SHELFCHECK_TEST_POSTGRES", DEFAULT_PG)
@@ -365,6 +449,12 @@ def main() -> None:
         print(f"throughput   {r['throughput_reviews_per_s']} reviews/s ({r['accepted']} accepted)")
         print(f"latency      p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, mean {r['mean_ms']} ms")
         print(f"errors       {r['errors']}  statuses {r['statuses']}  outcomes {r['outcomes']}")
+        cpu = r["cpu_ms_per_review"]
+        print(
+            f"CPU/review   server {cpu['server']} ms, client {cpu['client']} ms, "
+            f"postgres {cpu['postgres']} ms; server used {r['server_cores_used']} cores; "
+            f"capacity on {args.cores} cores {r['capacity_reviews_per_s']} reviews/s"
+        )
         print(
             f"stored       {r['stored_decisions']} decisions; equals accepted: "
             f"{r['stored_equals_accepted']}; duplicates: {r['duplicate_decisions']}"

@@ -61,3 +61,16 @@ def test_phrase_matching(phrase: str, text: str, hit: bool) -> None:
     import re
 
     assert bool(re.search(phrase_regex(phrase), text, re.IGNORECASE)) is hit
+
+
+def test_queue_deadlines_stretch_before_a_big_sale() -> None:
+    """REVIEW-3: in the 15 days before a big sale review takes about 40 % longer."""
+    from datetime import date
+
+    queue = load_policy().queue.model_copy(update={"big_sales": [date(2026, 11, 11)]})
+    assert queue.deadline_days(2, date(2026, 11, 1)) == 3  # 2 x 1.4, rounded up
+    assert queue.deadline_days(5, date(2026, 11, 11)) == 7  # the sale day itself
+    assert queue.deadline_days(2, date(2026, 10, 27)) == 3  # 15 days before: still inside
+    assert queue.deadline_days(2, date(2026, 10, 26)) == 2  # 16 days before: ordinary
+    assert queue.deadline_days(2, date(2026, 11, 12)) == 2  # after the sale
+    assert load_policy().queue.deadline_days(2, date(2026, 11, 1)) == 2  # no sales listed

@@ -16,8 +16,10 @@ Two kinds of term lists:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -283,6 +285,21 @@ class QueuePolicy(Section):
     high_risk_categories: Phrases
     #: An appeal (REVIEW-4) is answered within this many business days.
     appeal_business_days: int = Field(2, ge=1)
+    #: The marketplace's big sales (REVIEW-3: in the days before one the queue backs up).
+    big_sales: list[date] = Field(default_factory=list)
+    #: How many days before a big sale the queue is slower, and by what factor.
+    sale_window_days: int = Field(15, ge=0)
+    sale_slowdown: float = Field(1.4, ge=1)
+
+    def deadline_days(self, days: int, queued: date) -> int:
+        """Business days for an item queued on ``queued``: ``days``, stretched by the
+        slowdown (rounded up) when a big sale is at most ``sale_window_days`` ahead.
+
+        Example: 2 days, queued 2026-11-01 with a sale on 2026-11-11 -> 3 days.
+        """
+        if any(0 <= (sale - queued).days <= self.sale_window_days for sale in self.big_sales):
+            return math.ceil(round(days * self.sale_slowdown, 6))  # 5 x 1.4 is 7, not 8
+        return days
 
 
 # --- required.yaml (DESC-8 .. DESC-11, DESC-Q: required information) -------------------

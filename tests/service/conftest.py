@@ -156,12 +156,18 @@ SLOW_TEST_RULES = (*TEST_RULES, takes_its_time)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty store: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'service.db'}"
+    if request.param == "postgresql":
+        problem = postgres_problem()
+        if problem:
+            pytest.skip(problem)
+    yield from fresh_store(request.param, tmp_path / "service.db")
+
+
+def fresh_store(kind: str, sqlite_file: Path) -> Iterator[str]:
+    """An empty store's URL: the SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
-    problem = postgres_problem()
-    if problem:
-        pytest.skip(problem)
     schema = f"t_{secrets.token_hex(6)}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as conn:

@@ -4,7 +4,10 @@ events, metrics, the migration."""
 
 from __future__ import annotations
 
+import shutil
 import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from shelfcheck.policy import DEFAULT_POLICY_DIR
 from shelfcheck.service.models import Base
 
 from .conftest import Service
@@ -92,6 +96,28 @@ def test_prohibited_content_cannot_be_resubmitted_unchanged(svc: Service) -> Non
     # a title rejection is no block: the same content is simply the same version
     svc.submit(m, id="L-3", title="Shirt", description="miracle")
     assert svc.submit(m, id="L-3", title="Shirt", description="miracle").status_code == 200
+
+
+def test_a_text_listing_is_stored_before_its_review(svc_factory: Any, monkeypatch: Any) -> None:
+    """Store, then review: when the review in the request fails (here it raises), the
+    listing is already stored, leased to that request; when the lease runs out a worker
+    reviews it. Nothing accepted is lost."""
+    for service in svc_factory(workers=1, review_lease_s=0.5, sync_wait_s=0.0):
+
+        def boom(*_: Any) -> Any:
+            raise RuntimeError("the review died")
+
+        monkeypatch.setattr(service.client.app.state.service.reviewer, "review_now", boom)
+        m = service.key("merchant", "shop", "m1")
+        r = service.submit(m, id="L-9", title="Cotton summer dress")
+        assert r.status_code == 202, r.text
+        assert r.json()["status"] == "running"  # stored, leased to the failed request
+        url = r.json()["status_url"]
+        deadline = time.monotonic() + 30
+        while (body := service.client.get(url, headers=m).json())["status"] != "decided":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert body["decision"]["decision"] == "approve"
 
 
 def test_listing_with_photos_answers_202_until_a_worker_decides(svc_factory: Any) -> None:
@@ -327,3 +353,26 @@ def test_policy_and_openapi(svc: Service) -> None:
     assert svc.client.get("/docs").status_code == 200
     paths = svc.client.get("/openapi.json").json()["paths"]
     assert "/api/v1/listings" in paths and "/api/v1/events" in paths
+
+
+def test_queue_deadlines_stretch_before_a_big_sale(svc_factory: Any, tmp_path: Path) -> None:
+    """REVIEW-3: an item queued in the 15 days before a big sale gets about 40 % longer."""
+    policy_dir = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, policy_dir)
+    sale = (datetime.now(timezone.utc) + timedelta(days=5)).date().isoformat()
+    queue = policy_dir / "queue.yaml"
+    queue.write_text(queue.read_text().replace("big_sales: []", f"big_sales: [{sale}]"))
+    spans = {}
+    for listing_id, changes in (("A", {}), ("B", {"policy_dir": str(policy_dir)})):
+        for service in svc_factory(**changes):
+            m = service.key("merchant", f"shop-{listing_id}", "m1")
+            alice = service.key("moderator", f"alice-{listing_id}")
+            # the first of a category is high-risk (new): the category is known after it
+            service.submit(m, id=f"first-{listing_id}", title="Lamp", category="Home > Lamps")
+            service.submit(m, id=listing_id, title="Hold lamp", category="Home > Lamps")
+            item = _queue_item(service, alice, listing_id)
+            created = datetime.fromisoformat(service.client.get(
+                f"/api/v1/submissions/{item['submission_id']}", headers=alice
+            ).json()["submitted_at"])
+            spans[listing_id] = datetime.fromisoformat(item["due_at"]) - created
+    assert spans["B"] > spans["A"]  # 3 business days instead of 2

@@ -3,7 +3,8 @@
 ``create_app(settings)`` builds the FastAPI app; ``serve(...)`` runs it
 (``shelfcheck serve``). Layers: ``models``/``db`` (the store, Alembic
 migrations) <- ``crud`` (every query) <- ``worker`` (reviews, calling only
-``shelfcheck.review.review``) <- ``api`` / ``console`` (the web layer).
+``shelfcheck.review.review``) and ``writer`` (group commit of submissions) <-
+``api`` / ``console`` (the web layer).
 """
 
 from __future__ import annotations

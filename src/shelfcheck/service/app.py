@@ -30,6 +30,7 @@ from shelfcheck.service.db import Database
 from shelfcheck.service.settings import Settings
 from shelfcheck.service.state import ServiceState
 from shelfcheck.service.worker import Reviewer, Sequencer, WorkerPool
+from shelfcheck.service.writer import GroupWriter
 from shelfcheck.tools import default_tools
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def build_state(settings: Settings) -> ServiceState:
         sequencer=Sequencer(db),
         keys=KeyCache(db),
         signer=Signer(settings.secret_key or ""),
+        writer=GroupWriter(db),
     )
 
 
@@ -144,12 +146,14 @@ def start(state: ServiceState) -> None:
     state.signer = Signer(secret)
     if state.settings.warm_up:
         state.tools.warm_up()
+    state.writer.start()
     state.pool.start()
     state.sequencer.start()
 
 
 def stop(state: ServiceState) -> None:
     state.pool.stop()
+    state.writer.stop()
     state.sequencer.stop()
     state.db.dispose()
 

@@ -54,6 +54,11 @@ class KeyCache:
         self._lock = threading.Lock()
         self._by_hash: dict[str, tuple[float, Principal | None]] = {}
 
+    def cached(self, key: str) -> Principal | None:
+        """The key's principal if a fresh lookup is kept (no database: the event loop's path)."""
+        hit = self._by_hash.get(crud.hash_key(key))
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
     def lookup(self, key: str) -> Principal | None:
         digest = crud.hash_key(key)
         now = time.monotonic()

@@ -12,11 +12,12 @@ import hashlib
 import json
 import secrets
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from shelfcheck.model import OTHER_COMMENTS, Decision, Reason
@@ -41,6 +42,10 @@ ROLES = ("merchant", "moderator", "admin")
 _AUDIT = cast(Table, AuditEntry.__table__)
 _EVENTS = cast(Table, Event.__table__)
 _FINDINGS = cast(Table, FindingRow.__table__)
+_LISTINGS = cast(Table, ListingRow.__table__)
+_SUBMISSIONS = cast(Table, Submission.__table__)
+_DECISIONS = cast(Table, MachineDecision.__table__)
+_QUEUE = cast(Table, QueueItem.__table__)
 #: Rejections that a merchant cannot clear by sending the same content again.
 STICKY_REASONS = frozenset({Reason.PROHIBITED.value, Reason.BRAND.value})
 MACHINE = "machine"
@@ -101,15 +106,16 @@ def _insert(session: Session, row: Any) -> int:
     ``row`` stays a transient object holding the values, with its new ``id`` set.
     """
     table = row.__table__
-    values = {
-        c.key: getattr(row, c.key)
-        for c in table.columns
-        if c.key != "id" and getattr(row, c.key) is not None
-    }
+    values = {k: v for k, v in _values(row).items() if v is not None}
     result = session.execute(insert(table).returning(table.c.id), values)
     new_id = int(result.scalar_one())
     row.id = new_id
     return new_id
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """A transient model object's column values, but its ``id`` (the database gives that)."""
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key != "id"}
 
 
 def get_meta(session: Session, *, key: str) -> str | None:
@@ -127,8 +133,12 @@ def ensure_meta(session: Session, *, key: str, value: str) -> str:
     return value
 
 
-def add_audit(
-    session: Session,
+def add_audit(session: Session, **fields: Any) -> None:
+    """Append one audit entry (``fields``: those of :func:`_audit_row`)."""
+    session.execute(insert(_AUDIT), _audit_row(**fields))
+
+
+def _audit_row(
     *,
     actor: str,
     action: str,
@@ -137,21 +147,19 @@ def add_audit(
     rules: list[str] | None = None,
     detail: dict[str, Any] | None = None,
     now: datetime | None = None,
-) -> None:
-    session.execute(
-        insert(_AUDIT),
-        {
-            "at": now or utcnow(),
-            "actor": actor,
-            "action": action,
-            "merchant_id": submission.merchant_id if submission else None,
-            "listing_id": submission.external_id if submission else None,
-            "submission_uid": submission.uid if submission else None,
-            "policy_version": policy_version,
-            "rules": rules or [],
-            "detail": detail or {},
-        },
-    )
+) -> dict[str, Any]:
+    """One audit entry's values (several of one transaction go in one INSERT)."""
+    return {
+        "at": now or utcnow(),
+        "actor": actor,
+        "action": action,
+        "merchant_id": submission.merchant_id if submission else None,
+        "listing_id": submission.external_id if submission else None,
+        "submission_uid": submission.uid if submission else None,
+        "policy_version": policy_version,
+        "rules": rules or [],
+        "detail": detail or {},
+    }
 
 
 def add_event(
@@ -162,16 +170,21 @@ def add_event(
     payload: dict[str, Any],
     now: datetime,
 ) -> None:
+    session.execute(
+        insert(_EVENTS), _event_row(submission=submission, type=type, payload=payload, now=now)
+    )
+
+
+def _event_row(
+    *, submission: Submission, type: str, payload: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     body = {
         "listing_id": submission.external_id,
         "submission_id": submission.uid,
         "version": submission.version,
         **payload,
     }
-    session.execute(
-        insert(_EVENTS),
-        {"at": now, "merchant_id": submission.merchant_id, "type": type, "payload": body},
-    )
+    return {"at": now, "merchant_id": submission.merchant_id, "type": type, "payload": body}
 
 
 # --- API keys ------------------------------------------------------------------------------
@@ -244,11 +257,189 @@ def revoke_api_key(session: Session, *, key_id: int, actor: str) -> ApiKey:
 
 
 @dataclass(frozen=True)
-class Submitted:
-    """What became of a submission: a new version, the same one again, or refused."""
+class Reviewed:
+    """A decision made before its listing was stored (a text listing, reviewed in the request)."""
 
-    kind: Literal["new", "existing", "blocked"]
-    submission: Submission
+    decision: Decision
+    #: ``decision.to_json_dict()``, made once for the store and the answer.
+    payload: dict[str, Any]
+    #: The rules left out because appeals overturned them on this content.
+    excluded: list[str]
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """One listing version a request asks to store (an item of a group-writer batch)."""
+
+    merchant_id: str
+    payload: dict[str, Any]
+    #: ``content_hash(payload)``.
+    digest: str
+    idempotency_key: str | None
+    #: Its decision when it was reviewed before it was stored; else it is stored undecided.
+    reviewed: Reviewed | None
+    now: datetime
+    #: (claim token, lease end): store it undecided but already leased to the request that
+    #: reviews it next ("store, then review"): no worker takes it unless that request dies
+    #: and the lease runs out.
+    claim: tuple[str, datetime] | None = None
+
+    @property
+    def listing_key(self) -> tuple[str, str]:
+        return self.merchant_id, str(self.payload["id"])
+
+    @property
+    def content_key(self) -> tuple[str, str]:
+        return self.merchant_id, self.digest
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a submission.
+
+    ``new``: stored (decided when it came reviewed, else pending). ``existing``: the
+    same version again. ``blocked``: content once rejected for prohibited/brand.
+    ``stale``: the review left out other rules than appeals now exclude (``excluded``);
+    nothing was stored, review again.
+    """
+
+    kind: Literal["new", "existing", "blocked", "stale"]
+    submission: Submission | None
+    #: The machine's decision on ``submission`` (FORMATS §2), if it has one.
+    machine: dict[str, Any] | None = None
+    excluded: list[str] | None = None
+
+
+def store_submissions(
+    session: Session,
+    items: Sequence[NewSubmission],
+    *,
+    policy: Policy,
+    known_categories: frozenset[str] | set[str] = frozenset(),
+) -> list[Submitted]:
+    """Store listing versions, each as if stored alone in this order, with a few statements
+    per batch rather than a dozen per listing (the group writer hands in its whole batch).
+
+    Same content as the listing's latest version (or the same ``Idempotency-Key``):
+    that version again. Content once rejected for ``prohibited`` or ``brand``: blocked.
+    A reviewed version is stored decided with all its rows (decision, findings, live
+    version, queue item, audit, event); an unreviewed one is stored pending for a worker.
+    ``known_categories``: categories already stored (not high-risk for being new).
+
+    Items that share a listing, content or key with an earlier item go into the next
+    run, so a run reads everything its items depend on once, then writes.
+    """
+    out: list[Submitted] = []
+    for run in _runs(items):
+        out.extend(_store_run(session, run, policy=policy, known_categories=known_categories))
+    return out
+
+
+def _runs(items: Sequence[NewSubmission]) -> Iterator[list[NewSubmission]]:
+    run: list[NewSubmission] = []
+    taken: set[tuple[str, ...]] = set()
+    for item in items:
+        keys = {("listing", *item.listing_key), ("content", *item.content_key)}
+        if item.idempotency_key:
+            keys.add(("key", item.merchant_id, item.idempotency_key))
+        if keys & taken:
+            yield run
+            run, taken = [], set()
+        run.append(item)
+        taken |= keys
+    if run:
+        yield run
+
+
+@dataclass
+class _Stored:
+    """What is stored already that a run's items depend on (read before the run writes)."""
+
+    by_key: dict[tuple[str, str], Submission]
+    #: (merchant, listing id) -> (listings.id, latest submission id, live submission id)
+    listings: dict[tuple[str, str], tuple[int, int | None, int | None]]
+    latest: dict[int, Submission]
+    #: (merchant, content hash) -> an earlier version rejected for prohibited/brand
+    sticky: dict[tuple[str, str], int]
+    #: (merchant, content hash) -> the rules appeals took off that content
+    excluded: dict[tuple[str, str], list[str]]
+    categories: set[str]
+
+
+def _read_stored(
+    session: Session, run: list[NewSubmission], *, policy: Policy, known: frozenset[str] | set[str]
+) -> _Stored:
+    """Six indexed reads at most for the whole run. The listings' rows are locked
+    (PostgreSQL; SQLite's writer holds the whole store) until the run's commit."""
+    s, lst = _SUBMISSIONS.c, _LISTINGS.c
+    keys = [(i.merchant_id, i.idempotency_key) for i in run if i.idempotency_key]
+    by_key = {}
+    if keys:
+        for sub in session.scalars(
+            select(Submission).where(
+                tuple_(Submission.merchant_id, Submission.idempotency_key).in_(keys)
+            )
+        ):
+            by_key[(sub.merchant_id, str(sub.idempotency_key))] = sub
+    listings = {
+        (m, e): (lid, latest, live)
+        for lid, m, e, latest, live in session.execute(
+            select(
+                lst.id,
+                lst.merchant_id,
+                lst.external_id,
+                lst.latest_submission_id,
+                lst.live_submission_id,
+            )
+            .where(tuple_(lst.merchant_id, lst.external_id).in_([i.listing_key for i in run]))
+            .order_by(lst.id)
+            .with_for_update()
+        )
+    }
+    latest_ids = [latest for _, latest, _ in listings.values() if latest is not None]
+    latest = (
+        {
+            sub.id: sub
+            for sub in session.scalars(select(Submission).where(Submission.id.in_(latest_ids)))
+        }
+        if latest_ids
+        else {}
+    )
+    contents = [i.content_key for i in run]
+    sticky: dict[tuple[str, str], int] = {}
+    for sub_id, m, digest, reasons in session.execute(
+        select(s.id, s.merchant_id, s.content_hash, s.outcome_reasons)
+        .where(tuple_(s.merchant_id, s.content_hash).in_(contents), s.outcome == "reject")
+        .order_by(s.id)
+    ):
+        if {r.get("code") for r in reasons or []} & STICKY_REASONS:
+            sticky.setdefault((m, digest), sub_id)
+    excluded: dict[tuple[str, str], list[str]] = {}
+    for m, digest, rule_id in session.execute(
+        select(Override.merchant_id, Override.content_hash, Override.rule)
+        .where(tuple_(Override.merchant_id, Override.content_hash).in_(contents))
+        .order_by(Override.rule)
+    ):
+        excluded.setdefault((m, digest), []).append(rule_id)
+    asked = {
+        category
+        for category in (_category(i.payload) for i in run)
+        if category
+        and category not in known
+        and not policy.queue.high_risk_categories.search(category)
+    }
+    categories = set(known)
+    if asked:
+        categories.update(
+            session.scalars(select(s.category).where(s.category.in_(asked)).distinct())
+        )
+    return _Stored(by_key, listings, latest, sticky, excluded, categories)
+
+
+def _category(payload: dict[str, Any]) -> str | None:
+    category = payload.get("category") or None
+    return str(category)[:500] if category else None
 
 
 def _is_sticky(sub: Submission) -> bool:
@@ -256,104 +447,147 @@ def _is_sticky(sub: Submission) -> bool:
     return sub.outcome == "reject" and bool(reasons & STICKY_REASONS)
 
 
-def submit_listing(
-    session: Session,
-    *,
-    merchant_id: str,
-    payload: dict[str, Any],
-    idempotency_key: str | None,
-    policy: Policy,
-    claim_token: str | None,
-    lease_until: datetime | None,
-    now: datetime,
-) -> Submitted:
-    """Store one listing version before it is reviewed.
+def _known(session: Session, sub: Submission, kind: Literal["existing", "blocked"]) -> Submitted:
+    machine = machine_decision(session, submission_id=sub.id)
+    return Submitted(kind, sub, machine.payload if machine else None)
 
-    Same content as the latest version (or the same ``Idempotency-Key``): that
-    version again. Content once rejected for ``prohibited`` or ``brand``: blocked.
-    With a ``claim_token`` the new version is leased to the caller, who reviews it
-    at once; without one it waits for a worker.
-    """
-    digest = content_hash(payload)
-    if idempotency_key:
-        prior = session.scalar(
-            select(Submission).where(
-                Submission.merchant_id == merchant_id,
-                Submission.idempotency_key == idempotency_key,
-            )
-        )
+
+def _resolve(session: Session, item: NewSubmission, stored: _Stored) -> Submitted | None:
+    """The answer when ``item`` is not a new version (``None`` when it is)."""
+    if item.idempotency_key:
+        prior = stored.by_key.get((item.merchant_id, item.idempotency_key))
         if prior is not None:
-            if prior.content_hash != digest or prior.external_id != payload["id"]:
+            if prior.content_hash != item.digest or prior.external_id != item.listing_key[1]:
                 raise Invalid(
                     "this Idempotency-Key was used for another listing", field="Idempotency-Key"
                 )
-            return Submitted("existing", prior)
-    listing = session.execute(
-        select(ListingRow.id, ListingRow.latest_submission_id).where(
-            ListingRow.merchant_id == merchant_id, ListingRow.external_id == payload["id"]
-        )
-    ).first()
-    latest = None
-    if listing is not None and listing.latest_submission_id is not None:
-        latest = session.get(Submission, listing.latest_submission_id)
-    if latest is not None and latest.content_hash == digest:
-        return Submitted("blocked" if _is_sticky(latest) else "existing", latest)
-    for earlier_id, reasons in session.execute(
-        select(Submission.id, Submission.outcome_reasons).where(
-            Submission.merchant_id == merchant_id,
-            Submission.content_hash == digest,
-            Submission.outcome == "reject",
-        )
-    ):
-        if {r.get("code") for r in reasons or []} & STICKY_REASONS:
-            earlier = session.get(Submission, earlier_id)
-            assert earlier is not None
-            return Submitted("blocked", earlier)
-    listing_id = (
-        listing.id
-        if listing is not None
-        else _insert(
-            session, ListingRow(merchant_id=merchant_id, external_id=payload["id"], created_at=now)
-        )
+            return _known(session, prior, "existing")
+    listing = stored.listings.get(item.listing_key)
+    latest = stored.latest.get(listing[1]) if listing is not None and listing[1] else None
+    if latest is not None and latest.content_hash == item.digest:
+        return _known(session, latest, "blocked" if _is_sticky(latest) else "existing")
+    sticky = stored.sticky.get(item.content_key)
+    if sticky is not None:
+        return Submitted("blocked", session.get(Submission, sticky))
+    excluded = stored.excluded.get(item.content_key, [])
+    if item.reviewed is not None and excluded != item.reviewed.excluded:
+        return Submitted("stale", None, excluded=excluded)
+    return None
+
+
+def _store_run(
+    session: Session,
+    run: list[NewSubmission],
+    *,
+    policy: Policy,
+    known_categories: frozenset[str] | set[str],
+) -> list[Submitted]:
+    stored = _read_stored(session, run, policy=policy, known=known_categories)
+    answers = [_resolve(session, item, stored) for item in run]
+    fresh = [item for item, answer in zip(run, answers, strict=True) if answer is None]
+    if not fresh:
+        return [a for a in answers if a is not None]
+    # listings seen for the first time, in key order (two processes lock them alike)
+    first = sorted(
+        {i.listing_key: i for i in fresh if i.listing_key not in stored.listings}.items()
     )
-    category = payload.get("category") or None
-    high_risk = False
-    if category:
-        high_risk = bool(policy.queue.high_risk_categories.search(category)) or (
-            session.scalar(select(Submission.id).where(Submission.category == category).limit(1))
-            is None
+    if first:
+        inserted = session.execute(
+            insert(_LISTINGS).returning(
+                _LISTINGS.c.id, _LISTINGS.c.merchant_id, _LISTINGS.c.external_id
+            ),
+            [{"merchant_id": m, "external_id": e, "created_at": i.now} for (m, e), i in first],
         )
-    sub = Submission(
+        for listing_id, merchant_id, external_id in inserted:
+            stored.listings[(merchant_id, external_id)] = (listing_id, None, None)
+    subs = [_new_version(item, stored, policy=policy) for item in fresh]
+    # RETURNING in whatever order the database likes (SQLite inserts row by row when
+    # asked to keep the order); the uid says which row is which
+    ids: dict[str, int] = {
+        uid: sub_id
+        for uid, sub_id in session.execute(
+            insert(_SUBMISSIONS).returning(_SUBMISSIONS.c.uid, _SUBMISSIONS.c.id),
+            [_values(sub) for sub in subs],
+        )
+    }
+    rows = _Rows()
+    pointers = []
+    for item, sub in zip(fresh, subs, strict=True):
+        sub.id = ids[sub.uid]
+        listing_id, _, live_id = stored.listings[item.listing_key]
+        live = None
+        if sub.outcome == "approve":
+            live = live_id is None or live_id < sub.id
+            live_id = sub.id if live else live_id
+        pointers.append({"listing": listing_id, "latest": sub.id, "live": live_id})
+        rows.audit.append(
+            _audit_row(
+                actor=item.merchant_id,
+                action="submitted",
+                submission=sub,
+                now=item.now,
+                detail={"version": sub.version, "content_hash": item.digest},
+            )
+        )
+        if item.reviewed is not None:
+            rows.add_decision(sub, item.reviewed, live=live, policy=policy, now=item.now)
+    session.execute(
+        update(_LISTINGS)
+        .where(_LISTINGS.c.id == bindparam("listing"))
+        .values(latest_submission_id=bindparam("latest"), live_submission_id=bindparam("live")),
+        pointers,
+    )
+    rows.insert(session)
+    new = iter(subs)
+    out = []
+    for item, answer in zip(run, answers, strict=True):
+        if answer is None:
+            answer = Submitted(
+                "new",
+                next(new),
+                item.reviewed.payload if item.reviewed else None,
+                excluded=stored.excluded.get(item.content_key, []),
+            )
+        out.append(answer)
+    return out
+
+
+def _new_version(item: NewSubmission, stored: _Stored, *, policy: Policy) -> Submission:
+    """The submission row of a new version (decided when it comes reviewed, else pending)."""
+    listing_id, latest_id, _ = stored.listings[item.listing_key]
+    latest = stored.latest.get(latest_id) if latest_id else None
+    category = _category(item.payload)
+    high_risk = bool(category) and (
+        bool(policy.queue.high_risk_categories.search(category or ""))
+        or category not in stored.categories
+    )
+    if category:
+        stored.categories.add(category)
+    decision = item.reviewed.decision if item.reviewed is not None else None
+    now = item.now
+    token, lease_until = item.claim if item.claim and decision is None else (None, None)
+    return Submission(
         uid=new_uid(),
         listing_id=listing_id,
-        merchant_id=merchant_id,
-        external_id=payload["id"],
+        merchant_id=item.merchant_id,
+        external_id=item.listing_key[1],
         version=(latest.version + 1) if latest else 1,
-        content_hash=digest,
-        idempotency_key=idempotency_key,
-        payload=payload,
-        category=category[:500] if category else None,
-        has_photos=bool(payload.get("photos")),
+        content_hash=item.digest,
+        idempotency_key=item.idempotency_key,
+        payload=item.payload,
+        category=category,
+        has_photos=bool(item.payload.get("photos")),
         high_risk=high_risk,
-        status="running" if claim_token else "pending",
-        claim_token=claim_token,
-        lease_until=lease_until if claim_token else None,
-        attempts=1 if claim_token else 0,
+        status=("running" if token else "pending") if decision is None else "decided",
+        claim_token=token,
+        lease_until=lease_until,
+        attempts=0 if decision is None and not token else 1,
         created_at=now,
+        decided_at=None if decision is None else now,
+        outcome=None if decision is None else decision.decision,
+        outcome_reasons=None if decision is None else _reasons(decision),
+        outcome_by=None if decision is None else MACHINE,
     )
-    _insert(session, sub)
-    session.execute(
-        update(ListingRow).where(ListingRow.id == listing_id).values(latest_submission_id=sub.id)
-    )
-    add_audit(
-        session,
-        actor=merchant_id,
-        action="submitted",
-        submission=sub,
-        now=now,
-        detail={"version": sub.version, "content_hash": digest},
-    )
-    return Submitted("new", sub)
 
 
 def _owned(session: Session, model: Any, *, uid: str, merchant_id: str | None, what: str) -> Any:
@@ -457,15 +691,26 @@ def merchant_history(session: Session, *, merchant_id: str, limit: int = 20) -> 
 # --- the machine's reviews ------------------------------------------------------------------
 
 
-def excluded_rules(session: Session, *, submission: Submission) -> list[str]:
+def excluded_rules(session: Session, *, merchant_id: str, content_hash: str) -> list[str]:
     """Rules an overturned appeal took off this content (REVIEW-4)."""
     return sorted(
         session.scalars(
             select(Override.rule).where(
-                Override.merchant_id == submission.merchant_id,
-                Override.content_hash == submission.content_hash,
+                Override.merchant_id == merchant_id, Override.content_hash == content_hash
             )
         )
+    )
+
+
+def has_pending_reviews(session: Session, *, now: datetime) -> bool:
+    """Whether any review waits (a read: idle workers ask this, not for the write lock)."""
+    return session.scalar(select(Submission.id).where(_waiting(now)).limit(1)) is not None
+
+
+def _waiting(now: datetime) -> Any:
+    return or_(
+        Submission.status == "pending",
+        and_(Submission.status == "running", Submission.lease_until < now),
     )
 
 
@@ -476,12 +721,7 @@ def claim_pending_reviews(
     ids = list(
         session.scalars(
             select(Submission.id)
-            .where(
-                or_(
-                    Submission.status == "pending",
-                    and_(Submission.status == "running", Submission.lease_until < now),
-                )
-            )
+            .where(_waiting(now))
             .order_by(Submission.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -513,16 +753,17 @@ def finish_review(
     duration_ms: float,
     policy: Policy,
     now: datetime,
+    rows: _Rows | None = None,
 ) -> Submission | None:
-    """Store the machine's decision if the caller still holds the lease (else ``None``).
+    """Store a worker's decision if the worker still holds the lease (else ``None``).
+    ``rows``: collect the decision's rows there for the caller to insert (a batch).
 
-    One transaction: the decision, its findings, the submission's outcome, the
-    listing's live version, a queue item for ``human_review``, the audit entry and
-    the event. The unique decision per submission makes a second one impossible.
-    ``submission`` (the caller's copy) is updated to match.
+    One transaction: the submission's outcome, then the decision's rows. The
+    unique decision per submission makes a second one impossible. ``submission``
+    (the caller's copy) is updated to match.
     """
     sub = submission
-    reasons = [r.model_dump(mode="json") for r in decision.reasons]
+    reasons = _reasons(decision)
     taken = session.execute(
         update(Submission)
         .where(
@@ -544,73 +785,154 @@ def finish_review(
         return None
     sub.status, sub.decided_at, sub.outcome = "decided", now, decision.decision
     sub.outcome_reasons, sub.outcome_by, sub.lease_until = reasons, MACHINE, None
-    _insert(
-        session,
-        MachineDecision(
-            submission_id=sub.id,
-            decision=decision.decision,
-            reasons=reasons,
-            payload=decision.to_json_dict(),
-            policy_version=decision.policy_version,
-            excluded_rules=excluded,
-            duration_ms=duration_ms,
-            created_at=now,
-        ),
-    )
-    if decision.findings:
-        session.execute(
-            insert(_FINDINGS),
-            [
-                {
-                    "submission_id": sub.id,
-                    "rule": f.rule,
-                    "reason": f.reason.value,
-                    "outcome": f.outcome,
-                }
-                for f in decision.findings
-            ],
-        )
     live = _maybe_go_live(session, submission=sub) if decision.decision == "approve" else None
-    if decision.decision == "human_review":
-        days = (
-            policy.queue.high_risk_business_days
-            if sub.high_risk
-            else policy.queue.ordinary_business_days
-        )
-        _insert(
-            session,
-            QueueItem(
-                kind="review",
-                submission_id=sub.id,
-                created_at=now,
-                due_at=add_business_days(sub.created_at, days),
-            ),
-        )
-    rules = sorted({f.rule for f in decision.findings})
-    add_audit(
-        session,
-        actor=MACHINE,
-        action="machine_decision",
-        submission=sub,
-        now=now,
-        policy_version=decision.policy_version,
-        rules=rules,
-        detail={"decision": decision.decision, "reasons": reasons, "excluded": excluded},
-    )
-    add_event(
-        session,
-        submission=sub,
-        type="decision",
-        now=now,
-        payload={
-            "decision": decision.decision,
-            "reasons": reasons,
-            "by": MACHINE,
-            "policy_version": decision.policy_version,
-            "live": live,
-        },
-    )
+    batch = rows if rows is not None else _Rows()
+    reviewed = Reviewed(decision, decision.to_json_dict(), excluded, duration_ms)
+    batch.add_decision(sub, reviewed, live=live, policy=policy, now=now)
+    if rows is None:
+        batch.insert(session)
     return sub
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A decision made in the request for a submission it stored leased (an item of a
+    group-writer batch)."""
+
+    submission: Submission
+    claim_token: str
+    reviewed: Reviewed
+    now: datetime
+
+
+def finish_reviews(
+    session: Session, items: Sequence[Finished], *, policy: Policy
+) -> list[Submission | None]:
+    """:func:`finish_review` for each item, in one transaction and one insert per table
+    (``None``: the lease was lost)."""
+    rows = _Rows()
+    done = [
+        finish_review(
+            session,
+            submission=item.submission,
+            claim_token=item.claim_token,
+            decision=item.reviewed.decision,
+            excluded=item.reviewed.excluded,
+            duration_ms=item.reviewed.duration_ms,
+            policy=policy,
+            now=item.now,
+            rows=rows,
+        )
+        for item in items
+    ]
+    rows.insert(session)
+    return done
+
+
+def _reasons(decision: Decision) -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json") for r in decision.reasons]
+
+
+@dataclass
+class _Rows:
+    """The rows of machine decisions, collected to go in with one INSERT per table."""
+
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    queue: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_decision(
+        self,
+        sub: Submission,
+        reviewed: Reviewed,
+        *,
+        live: bool | None,
+        policy: Policy,
+        now: datetime,
+    ) -> None:
+        """A decided submission's decision, findings, queue item (``human_review``),
+        audit entry and event. ``live``: whether an approval made it the live version."""
+        decision = reviewed.decision
+        reasons = sub.outcome_reasons or []
+        self.decisions.append(
+            {
+                "submission_id": sub.id,
+                "decision": decision.decision,
+                "reasons": reasons,
+                "payload": reviewed.payload,
+                "policy_version": decision.policy_version,
+                "excluded_rules": reviewed.excluded,
+                "duration_ms": reviewed.duration_ms,
+                "created_at": now,
+            }
+        )
+        self.findings.extend(
+            {
+                "submission_id": sub.id,
+                "rule": f.rule,
+                "reason": f.reason.value,
+                "outcome": f.outcome,
+            }
+            for f in decision.findings
+        )
+        if decision.decision == "human_review":
+            days = (
+                policy.queue.high_risk_business_days
+                if sub.high_risk
+                else policy.queue.ordinary_business_days
+            )
+            # REVIEW-3: in the days before a big sale the queue is slower
+            days = policy.queue.deadline_days(days, sub.created_at.date())
+            self.queue.append(
+                {
+                    "kind": "review",
+                    "submission_id": sub.id,
+                    "created_at": now,
+                    "due_at": add_business_days(sub.created_at, days),
+                }
+            )
+        self.audit.append(
+            _audit_row(
+                actor=MACHINE,
+                action="machine_decision",
+                submission=sub,
+                now=now,
+                policy_version=decision.policy_version,
+                rules=sorted({f.rule for f in decision.findings}),
+                detail={
+                    "decision": decision.decision,
+                    "reasons": reasons,
+                    "excluded": reviewed.excluded,
+                },
+            )
+        )
+        self.events.append(
+            _event_row(
+                submission=sub,
+                type="decision",
+                now=now,
+                payload={
+                    "decision": decision.decision,
+                    "reasons": reasons,
+                    "by": MACHINE,
+                    "policy_version": decision.policy_version,
+                    "live": live,
+                },
+            )
+        )
+
+    def insert(self, session: Session) -> None:
+        for table, rows in (
+            (_DECISIONS, self.decisions),
+            (_FINDINGS, self.findings),
+            (_QUEUE, self.queue),
+            (_AUDIT, self.audit),
+            (_EVENTS, self.events),
+        ):
+            if rows:
+                session.execute(insert(table), rows)
 
 
 def _maybe_go_live(session: Session, *, submission: Submission) -> bool:

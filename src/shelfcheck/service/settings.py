@@ -29,7 +29,8 @@ class Settings:
     workers: int = 2
     #: Server processes on one port (``serve``); each runs its own review threads.
     processes: int = 1
-    #: Text-only listings are reviewed in the request that submits them (after they are stored).
+    #: Text-only listings are reviewed in the request that submits them, then stored with
+    #: their decision in one transaction (the answer waits for its commit).
     inline_review: bool = True
     #: How long a request with photos waits for its decision before answering 202.
     sync_wait_s: float = 2.0

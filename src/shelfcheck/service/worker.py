@@ -1,12 +1,14 @@
 """Who executes a review: the in-process worker pool and the event sequencer.
 
-The seam is :class:`Reviewer`: ``run(submission_id, token)`` reviews one stored
-submission with ``shelfcheck.review.review`` and stores the decision if the
-lease is still held. The request handler uses it for text listings right after
-storing them; the :class:`WorkerPool` threads use it for everything the
-database says is pending, or running under an expired lease (a crashed or
-killed process's work), so nothing accepted is lost. A later multi-machine
-executor only needs another loop around ``claim`` and ``run``.
+The seam is :class:`Reviewer`, the only caller of ``shelfcheck.review.review``.
+``review_now(listing, excluded)`` reviews a text listing in the request that
+submits it, before anything is stored (the request then stores the listing and
+its decision in one transaction, see ``writer.py``). ``run(submission, token)``
+reviews one stored, leased submission and stores the decision if the lease is
+still held: the :class:`WorkerPool` threads use it for everything the database
+says is pending (listings with photos), or running under an expired lease (a
+crashed or killed process's work), so nothing accepted is lost. A later
+multi-machine executor only needs another loop around ``claim`` and ``run``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class Reviewer:
     def claim(self, *, limit: int) -> tuple[str, list[Submission]]:
         token = secrets.token_hex(8)
         now = utcnow()
+        with self.db.read() as session:  # idle polls stay off the write lock
+            if not crud.has_pending_reviews(session, now=now):
+                return token, []
         with self.db.write() as session:
             subs = crud.claim_pending_reviews(
                 session,
@@ -75,7 +80,11 @@ class Reviewer:
         """
         if excluded is None:
             with self.db.read() as session:
-                excluded = crud.excluded_rules(session, submission=submission)
+                excluded = crud.excluded_rules(
+                    session,
+                    merchant_id=submission.merchant_id,
+                    content_hash=submission.content_hash,
+                )
         started = time.perf_counter()
         decision = self._decide(submission, excluded)
         duration_ms = (time.perf_counter() - started) * 1000
@@ -97,11 +106,24 @@ class Reviewer:
             return stored, decision
         return None
 
-    def _decide(self, submission: Submission, excluded: list[str]) -> Decision:
+    def review_now(self, listing: Listing, excluded: list[str]) -> crud.Reviewed:
+        """Review a listing that is not stored yet (the request stores it with the decision)."""
+        started = time.perf_counter()
+        decision = self._review(listing, excluded)
+        return crud.Reviewed(
+            decision=decision,
+            payload=decision.to_json_dict(),
+            excluded=excluded,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _review(self, listing: Listing, excluded: list[str]) -> Decision:
         rules = [r for r in self.rules if r.id not in excluded] if excluded else self.rules
+        return review(listing, policy=self.policy, tools=self.tools, rules=rules)
+
+    def _decide(self, submission: Submission, excluded: list[str]) -> Decision:
         try:
-            listing = Listing.model_validate(submission.payload)
-            return review(listing, policy=self.policy, tools=self.tools, rules=rules)
+            return self._review(Listing.model_validate(submission.payload), excluded)
         except Exception as exc:  # never approve what could not be reviewed
             if submission.attempts < MAX_ATTEMPTS:
                 raise
