@@ -178,7 +178,8 @@ class _Index:
         if literals:
             self.automaton.make_automaton()
         self.empty = not literals
-        self.present = lru_cache(maxsize=1024)(self._present)
+        # one listing reads a few dozen texts; 256 keeps them without hoarding long ones
+        self.present = lru_cache(maxsize=256)(self._present)
 
     def _present(self, text: str) -> frozenset[int]:
         if self.empty:
