@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from shelfcheck import gate
 from shelfcheck.analysis.terms import TermIndex
 
 if TYPE_CHECKING:
@@ -117,6 +118,9 @@ class _KindIndex:
     kinds: tuple[tuple[str, KindTerms], ...]
     index: TermIndex
     with_patterns: frozenset[int]
+    #: the literals of all those regexes together (None: one of them has no gate): a text
+    #: with none of them skips the kinds' regexes in one set check
+    pattern_literals: frozenset[int] | None
 
 
 #: id(KindsPolicy) -> (the policy, kept alive; its index). Filled idempotently: two
@@ -133,9 +137,14 @@ def _kind_index(policy: KindsPolicy) -> _KindIndex:
         kinds,
         TermIndex([t.terms for _, t in kinds] + [t.exclude for _, t in kinds]),
         frozenset(i for i, (_, t) in enumerate(kinds) if t.patterns),
+        _union([t.patterns.literals for _, t in kinds if t.patterns]),
     )
     _KIND_INDEX[id(policy)] = (policy, built)
     return built
+
+
+def _union(sets: list[frozenset[int] | None]) -> frozenset[int] | None:
+    return None if any(s is None for s in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
 
 
 def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
@@ -152,7 +161,11 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
     count = len(index.kinds)
     present = index.index.present(text.lower())
     candidates = {j for j in present if j < count}
-    candidates |= {i for i in index.with_patterns if index.kinds[i][1].patterns.may_match(text)}
+    literals = index.pattern_literals
+    if literals is None or not literals.isdisjoint(gate.present(text)):
+        candidates |= {
+            i for i in index.with_patterns if index.kinds[i][1].patterns.may_match(text)
+        }
     # in the policy's order of kinds, only those that can match
     for i in sorted(candidates):
         kind, terms = index.kinds[i]

@@ -276,7 +276,9 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
         )
 
     words = strip_non_words(
-        policy.ignore_phrases.pattern.sub(" ", text) if policy.ignore_phrases else text,
+        policy.ignore_phrases.pattern.sub(" ", text)
+        if policy.ignore_phrases.may_match(text)
+        else text,
         policy.units,
     )
     letters = sum(len(w) for w in words)

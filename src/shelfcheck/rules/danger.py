@@ -95,7 +95,7 @@ def harmless_goods_declared_dangerous(facts: Facts, policy: Policy) -> Iterator[
     text = facts.all_text
     denial = dp.denials.get(declared)
     denied = bool(denial and denial.search(text))
-    if denial:
+    if denial and denied:
         text = denial.pattern.sub(" ", text)
     evidence = dp.evidence.get(declared)
     if evidence and evidence.search(text):
