@@ -59,6 +59,22 @@ def test_case_folding_is_wider_than_ignorecase() -> None:
     assert pattern.search("CALL US now") is not None
     assert pattern.search("\u0130STANBUL, call us") is not None  # "İ" folds to two characters
     assert pattern.search("contact the shop") is None
+    # re's IGNORECASE matches the dotless "ı" with "i"; the gate must let it through
+    dotless = TermSet(("bikini",), re.compile(r"bikini", re.IGNORECASE))
+    assert dotless.search("b\u0131k\u0131n\u0131 set") is not None
+
+
+def test_folding_joins_every_letter_pair_ignorecase_joins() -> None:
+    """Every letter ``re`` matches case-insensitively with another folds to the same text."""
+    missed = []
+    for code in range(0x20, 0x3000):
+        char = chr(code)
+        others = {char.lower(), char.upper(), char.casefold(), char.swapcase(), "i", "s", "k"}
+        for other in others:
+            if len(other) == 1 and other != char and gate.fold(char) != gate.fold(other):
+                if re.fullmatch(re.escape(char), other, re.IGNORECASE):
+                    missed.append((char, other))
+    assert missed == []
 
 
 def test_an_empty_term_set_matches_nothing() -> None:

@@ -39,8 +39,9 @@ MAX_STRINGS = 256
 
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
-#: Case-folding "İ" gives "i" plus a combining dot; ``re`` folds it to a plain "i".
-_FOLD_FIRST = str.maketrans({"\u0130": "i"})
+#: Where ``re``'s IGNORECASE joins letters that case-folding keeps apart: "İ" folds to "i"
+#: plus a combining dot, and the dotless "ı" stays itself, but ``re`` matches both with "i".
+_FOLD_FIRST = str.maketrans({"\u0130": "i", "\u0131": "i"})
 
 Strings = frozenset[str]
 
