@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -30,6 +30,32 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from shelfcheck.gate import Gated
 
 DEFAULT_POLICY_DIR = Path(__file__).parent / "policies" / "v73"
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def per_object(build: Callable[[K], V]) -> Callable[[K], V]:
+    """``build(obj)`` computed once per object, found by identity: for values derived from
+    immutable policy parts (regexes, indexes, lexicons), whose hashing would cost more
+    than the look-up saves. The object is kept alive with its value, so its id stays its
+    own; the cache is emptied past 64 objects (a process that loads many policies: tests).
+    Two threads at worst build the same value."""
+    cache: dict[int, tuple[K, V]] = {}
+
+    @wraps(build)
+    def get(obj: K) -> V:
+        hit = cache.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        if len(cache) >= 64:
+            cache.clear()
+        value = build(obj)
+        cache[id(obj)] = (obj, value)
+        return value
+
+    return get
 
 
 class PolicyError(ValueError):

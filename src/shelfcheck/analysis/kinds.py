@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from shelfcheck import gate
 from shelfcheck.analysis.terms import TermIndex
+from shelfcheck.policy import per_object
 
 if TYPE_CHECKING:
     from shelfcheck.policy import KindsPolicy, KindTerms
@@ -123,24 +124,15 @@ class _KindIndex:
     pattern_literals: frozenset[int] | None
 
 
-#: id(KindsPolicy) -> (the policy, kept alive; its index). Filled idempotently: two
-#: threads at worst build the same index.
-_KIND_INDEX: dict[int, tuple[KindsPolicy, _KindIndex]] = {}
-
-
+@per_object
 def _kind_index(policy: KindsPolicy) -> _KindIndex:
-    cached = _KIND_INDEX.get(id(policy))
-    if cached is not None and cached[0] is policy:
-        return cached[1]
     kinds = tuple(policy.kinds.items())
-    built = _KindIndex(
+    return _KindIndex(
         kinds,
         TermIndex([t.terms for _, t in kinds] + [t.exclude for _, t in kinds]),
         frozenset(i for i, (_, t) in enumerate(kinds) if t.patterns),
         _union([t.patterns.literals for _, t in kinds if t.patterns]),
     )
-    _KIND_INDEX[id(policy)] = (policy, built)
-    return built
 
 
 def _union(sets: list[frozenset[int] | None]) -> frozenset[int] | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shelfcheck.gate import Gated
-from shelfcheck.policy import LotPolicy
+from shelfcheck.policy import LotPolicy, per_object
 
 Unit = Literal["piece", "pair", "set"]
 
@@ -116,23 +116,8 @@ def _gated(regex: str) -> Gated:
     return Gated(re.compile(regex, re.IGNORECASE))
 
 
-#: id(LotWords) -> (the words, kept alive so the id stays theirs; their regexes). Keyed by
-#: identity: hashing eight tuples of words on every call costs more than a scan.
-_PATTERNS: dict[int, tuple[LotWords, _Patterns]] = {}
-
-
+@per_object  # found by identity: hashing eight tuples of words costs more than a scan
 def _patterns(words: LotWords) -> _Patterns:
-    cached = _PATTERNS.get(id(words))
-    if cached is not None and cached[0] is words:
-        return cached[1]
-    if len(_PATTERNS) > 64:  # a process that loaded many policies (tests)
-        _PATTERNS.clear()
-    built = _build_patterns(words)
-    _PATTERNS[id(words)] = (words, built)
-    return built
-
-
-def _build_patterns(words: LotWords) -> _Patterns:
     units = _alt(words.piece_units + words.pair_units + words.set_units)
     groups = _alt(words.group_words)
     single_not = _alt(words.single_not_lot)
@@ -314,23 +299,8 @@ def counts(lots: Sequence[Lot], unit: Unit) -> set[int]:
     return {lot.count for lot in lots if lot.unit == unit}
 
 
-#: id(LotPolicy) -> (the policy, kept alive; its words): one LotWords per policy, so that
-#: :func:`_patterns` finds its regexes by identity.
-_WORDS: dict[int, tuple[LotPolicy, LotWords]] = {}
-
-
+@per_object  # one LotWords per policy, so that _patterns finds its regexes by identity
 def lot_words(policy: LotPolicy) -> LotWords:
-    cached = _WORDS.get(id(policy))
-    if cached is not None and cached[0] is policy:
-        return cached[1]
-    if len(_WORDS) > 64:
-        _WORDS.clear()
-    words = _lot_words(policy)
-    _WORDS[id(policy)] = (policy, words)
-    return words
-
-
-def _lot_words(policy: LotPolicy) -> LotWords:
     return LotWords(
         piece_units=tuple(policy.piece_units),
         pair_units=tuple(policy.pair_units),

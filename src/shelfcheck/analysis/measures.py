@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 from shelfcheck.model import SizeChart
-from shelfcheck.policy import phrase_regex
+from shelfcheck.policy import per_object, phrase_regex
 
 if TYPE_CHECKING:
     from shelfcheck.policy import SizePolicy
@@ -142,16 +142,10 @@ def label_tokens(size: str) -> set[str]:
     return {t for t in out if t}
 
 
-_COMPILED: dict[int, tuple[SizePolicy, _Regexes]] = {}
-
-
+@per_object
 def _compiled(policy: SizePolicy) -> _Regexes:
     """The policy's regexes, built once per policy object."""
-    hit = _COMPILED.get(id(policy))
-    if hit is None or hit[0] is not policy:
-        hit = (policy, _Regexes(policy))
-        _COMPILED[id(policy)] = hit
-    return hit[1]
+    return _Regexes(policy)
 
 
 class _Regexes:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shelfcheck.policy import InconsistentPolicy, TermSet
+from shelfcheck.policy import InconsistentPolicy, TermSet, per_object
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,20 +57,9 @@ class _Lexicon:
     firsts: frozenset[str] = frozenset()
 
 
-_LEXICONS: dict[int, tuple[InconsistentPolicy, _Lexicon]] = {}
-
-
+@per_object
 def _lexicon(policy: InconsistentPolicy) -> _Lexicon:
     """The lexicon of a policy, built once per (immutable) policy object."""
-    cached = _LEXICONS.get(id(policy))
-    if cached is not None and cached[0] is policy:
-        return cached[1]
-    lexicon = _build_lexicon(policy)
-    _LEXICONS[id(policy)] = (policy, lexicon)
-    return lexicon
-
-
-def _build_lexicon(policy: InconsistentPolicy) -> _Lexicon:
     terms: dict[tuple[str, ...], str] = {}
     for name, kind in policy.products.items():
         for term in kind.terms:
