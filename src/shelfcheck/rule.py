@@ -70,19 +70,19 @@ class Rule:
     #: Runs only when the listing has photos (RULEBOOK §14).
     needs_photos: bool = False
     aliases: tuple[str, ...] = field(default=())
+    #: The docstring, cleaned; its first line is the message a seller reads (``summary``).
+    #: Worked out once here: the runner reads ``summary`` for every hit without a message.
+    doc: str = field(init=False, repr=False, compare=False)
+    summary: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        doc = inspect.cleandoc(self.func.__doc__ or "")
+        object.__setattr__(self, "doc", doc)
+        object.__setattr__(self, "summary", doc.splitlines()[0] if doc else self.id)
 
     @property
     def name(self) -> str:
         return self.func.__name__
-
-    @property
-    def doc(self) -> str:
-        return inspect.cleandoc(self.func.__doc__ or "")
-
-    @property
-    def summary(self) -> str:
-        """The first docstring line: the message a seller reads."""
-        return self.doc.splitlines()[0] if self.doc else self.id
 
 
 def rule(
