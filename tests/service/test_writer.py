@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,84 @@ def test_the_sqlite_write_lock_holds_across_processes(tmp_path: Path) -> None:
         assert not other_process_gets_it()
     assert other_process_gets_it()
     lock.close()
+
+
+def _leased(listing: dict[str, Any], token: str) -> crud.NewSubmission:
+    item = _item(listing, reviewed=False)
+    return crud.NewSubmission(
+        merchant_id=item.merchant_id,
+        payload=item.payload,
+        digest=item.digest,
+        idempotency_key=None,
+        reviewed=None,
+        now=item.now,
+        claim=(token, utcnow() + timedelta(minutes=5)),
+    )
+
+
+#: Stored leased ("store, then review"), then their decisions stored: two versions of A
+#: (the older approved after the newer: the newer stays live), a rejection, a held one.
+LEASED = [
+    ({"id": "A", "title": "Cotton dress"}, "t1"),
+    ({"id": "A", "title": "Cotton dress v2"}, "t2"),
+    ({"id": "B", "title": "Banned thing"}, "t3"),
+    ({"id": "H", "title": "Hold cotton dress"}, "t4"),
+    ({"id": "D", "title": "Linen shirt"}, "t5"),
+]
+
+
+def _finish(url: str, together: bool, lost: str | None = None) -> tuple[list[Any], Any]:
+    """Store LEASED, then their decisions (newest first) in one call or one at a time;
+    ``lost``: the token whose lease another worker took meanwhile."""
+    db = Database(url)
+    db.migrate()
+    try:
+        with db.write() as session:
+            stored = crud.store_submissions(
+                session, [_leased(listing, token) for listing, token in LEASED], policy=POLICY
+            )
+            if lost:
+                session.execute(
+                    text("UPDATE submissions SET claim_token = 'other' WHERE claim_token = :t"),
+                    {"t": lost},
+                )
+        items = []
+        for (listing, token), answer in reversed(list(zip(LEASED, stored, strict=True))):
+            decision = review(
+                Listing.model_validate({**listing, "merchant_id": "m1"}),
+                policy=POLICY, tools=default_tools(), rules=TEST_RULES,
+            )
+            reviewed = crud.Reviewed(decision, decision.to_json_dict(), [], 1.0)
+            items.append(crud.Finished(answer.submission, token, reviewed, utcnow()))
+        groups = [items] if together else [[i] for i in items]
+        done: list[Any] = []
+        for group in groups:
+            with db.write() as session:
+                done += crud.finish_reviews(session, group, policy=POLICY)
+        with db.read() as session:
+            return [d.outcome if d else None for d in done], _snapshot(session)
+    finally:
+        db.dispose()
+
+
+def test_decisions_stored_together_as_one_at_a_time_would(database_url: str, other_url: str) -> None:
+    together = _finish(database_url, together=True)
+    assert together == _finish(other_url, together=False)
+    outcomes, snapshot = together
+    assert outcomes == ["approve", "human_review", "reject", "approve", "approve"]
+    assert ("m1", "A", 2, 2) in snapshot["listings"]  # v2 decided first: v1 does not replace it
+    assert ("m1", "D", 1, 1) in snapshot["listings"] and ("m1", "H", 1, None) in snapshot["listings"]
+    assert len(snapshot["decisions"]) == len(LEASED)
+    assert [s[3] for s in snapshot["submissions"]] == ["decided"] * len(LEASED)
+
+
+def test_a_batch_with_a_lost_lease_stores_nothing(database_url: str, other_url: str) -> None:
+    """The group writer then stores each item alone: the lost one gets None."""
+    with pytest.raises(crud.BatchConflict):
+        _finish(database_url, together=True, lost="t3")
+    db = Database(database_url)
+    with db.read() as session:
+        assert session.scalar(text("SELECT count(*) FROM decisions")) == 0
+    db.dispose()
+    outcomes, snapshot = _finish(other_url, together=False, lost="t3")
+    assert outcomes == ["approve", "human_review", None, "approve", "approve"]

@@ -805,28 +805,118 @@ class Finished:
     now: datetime
 
 
+class BatchConflict(Exception):
+    """A batch's rows changed under it (a lease lost, a newer live version): the group
+    writer rolls the batch back and stores each item alone, which sorts them out."""
+
+
 def finish_reviews(
     session: Session, items: Sequence[Finished], *, policy: Policy
 ) -> list[Submission | None]:
-    """:func:`finish_review` for each item, in one transaction and one insert per table
-    (``None``: the lease was lost)."""
+    """:func:`finish_review` for each item, in one transaction (``None``: the lease was
+    lost). Two or more items go in with one statement per table: an UPDATE of all the
+    submissions, one of the listings their approvals make live, one INSERT per table of
+    the decisions' rows. Should any row not be as expected, :class:`BatchConflict`."""
     rows = _Rows()
-    done = [
-        finish_review(
-            session,
-            submission=item.submission,
-            claim_token=item.claim_token,
-            decision=item.reviewed.decision,
-            excluded=item.reviewed.excluded,
-            duration_ms=item.reviewed.duration_ms,
-            policy=policy,
-            now=item.now,
-            rows=rows,
+    if len(items) < 2 or not session.get_bind().dialect.supports_sane_multi_rowcount:
+        done = [
+            finish_review(
+                session,
+                submission=item.submission,
+                claim_token=item.claim_token,
+                decision=item.reviewed.decision,
+                excluded=item.reviewed.excluded,
+                duration_ms=item.reviewed.duration_ms,
+                policy=policy,
+                now=item.now,
+                rows=rows,
+            )
+            for item in items
+        ]
+        rows.insert(session)
+        return done
+    lives = _go_live_together(session, items)
+    s = _SUBMISSIONS.c
+    reasons = [_reasons(item.reviewed.decision) for item in items]
+    taken = session.execute(
+        update(_SUBMISSIONS)
+        .where(
+            s.id == bindparam("b_id"),
+            s.status == "running",
+            s.claim_token == bindparam("b_token"),
         )
-        for item in items
-    ]
+        .values(
+            status="decided",
+            decided_at=bindparam("b_now"),
+            outcome=bindparam("b_outcome"),
+            outcome_reasons=bindparam("b_reasons"),
+            outcome_by=MACHINE,
+            lease_until=None,
+        ),
+        [
+            {
+                "b_id": item.submission.id,
+                "b_token": item.claim_token,
+                "b_now": item.now,
+                "b_outcome": item.reviewed.decision.decision,
+                "b_reasons": why,
+            }
+            for item, why in zip(items, reasons, strict=True)
+        ],
+    )
+    if taken.rowcount != len(items):  # type: ignore[attr-defined]
+        raise BatchConflict(f"{len(items) - taken.rowcount} of {len(items)} leases lost")  # type: ignore[attr-defined]
+    for item, why, live in zip(items, reasons, lives, strict=True):
+        sub = item.submission
+        sub.status, sub.decided_at, sub.outcome = "decided", item.now, item.reviewed.decision.decision
+        sub.outcome_reasons, sub.outcome_by, sub.lease_until = why, MACHINE, None
+        rows.add_decision(sub, item.reviewed, live=live, policy=policy, now=item.now)
     rows.insert(session)
-    return done
+    return [item.submission for item in items]
+
+
+def _go_live_together(session: Session, items: Sequence[Finished]) -> list[bool | None]:
+    """:func:`_maybe_go_live` for the approvals among ``items`` (None for the others):
+    the listings read and locked once, in id order as ``store_submissions`` locks them,
+    and updated with one statement."""
+    approved = [i.submission.listing_id for i in items if i.reviewed.decision.decision == "approve"]
+    if not approved:
+        return [None] * len(items)
+    lst = _LISTINGS.c
+    live_now: dict[int, int | None] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(lst.id, lst.live_submission_id)
+            .where(lst.id.in_(set(approved)))
+            .order_by(lst.id)
+            .with_for_update()
+        ).all()
+    )
+    lives: list[bool | None] = []
+    moves = []
+    for item in items:
+        sub = item.submission
+        if item.reviewed.decision.decision != "approve":
+            lives.append(None)
+            continue
+        current = live_now.get(sub.listing_id)
+        live = current is None or current < sub.id
+        if live:
+            live_now[sub.listing_id] = sub.id
+            moves.append({"b_listing": sub.listing_id, "b_sub": sub.id})
+        lives.append(live)
+    if moves:
+        moved = session.execute(
+            update(_LISTINGS)
+            .where(
+                lst.id == bindparam("b_listing"),
+                or_(lst.live_submission_id.is_(None), lst.live_submission_id < bindparam("b_sub")),
+            )
+            .values(live_submission_id=bindparam("b_sub")),
+            moves,
+        )
+        if moved.rowcount != len(moves):  # type: ignore[attr-defined]
+            raise BatchConflict("a listing's live version changed during the batch")
+    return lives
 
 
 def _reasons(decision: Decision) -> list[dict[str, Any]]:
