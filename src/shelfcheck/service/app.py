@@ -8,6 +8,7 @@ policy and tools, and starts the review workers and the event sequencer.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -146,6 +147,11 @@ def start(state: ServiceState) -> None:
     state.signer = Signer(secret)
     if state.settings.warm_up:
         state.tools.warm_up()
+        # What start-up loaded (policy, language models, the app) lives as long as the
+        # process: frozen, it is no longer walked by every full garbage collection (those
+        # walks took ~8% of a loaded server's CPU).
+        gc.collect()
+        gc.freeze()
     state.writer.start()
     state.pool.start()
     state.sequencer.start()
