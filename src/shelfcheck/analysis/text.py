@@ -52,7 +52,9 @@ def normalise(raw: str | None, limit: int) -> Text:
         text = unicodedata.normalize("NFKC", text)
         text = _CONTROL.sub(" ", text)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
+        text = _SPACES.sub(" ", text)
+    elif "  " in text:  # printable ASCII has no tab or no-break space: only double spaces
+        text = _SPACES.sub(" ", text)
     if "\n" in text:
         text = "\n".join(line.strip() for line in text.split("\n"))
     text = text.strip()
