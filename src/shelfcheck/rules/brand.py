@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shelfcheck.analysis.terms import TermHit, find_in_text, may_occur, overlaps, spans
+from shelfcheck.analysis.terms import (
+    TermHit,
+    find_in_text,
+    may_occur,
+    overlaps,
+    patterns_match,
+    spans,
+)
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.photos import bank as photo_bank
@@ -73,12 +80,12 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """
     bp = policy.brands
     sources = [(f, t) for f, t in facts.buyer_texts if not f.startswith("category")]
-    joined = "\n".join(t for _, t in sources)
-    lowered = joined.lower()
+    lowered = "\n".join(t for _, t in sources).lower()
     # Patterns run on the text as written: some are case-sensitive ("AAA+").
     if not (may_occur(bp.signals.terms, lowered) or may_occur(bp.signals.unsure, lowered)
             or may_occur(bp.near_signals.terms, lowered)
-            or bp.signals.patterns.search(joined) or bp.near_signals.patterns.search(joined)):
+            or patterns_match(bp.signals.patterns, sources)
+            or patterns_match(bp.near_signals.patterns, sources)):
         return
     brands = {f: brand_spans(t, bp) for f, t in sources}
     any_brand = next((f for f, spans in brands.items() if spans), None)
