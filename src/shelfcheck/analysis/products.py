@@ -77,10 +77,17 @@ def _lexicon(policy: InconsistentPolicy) -> _Lexicon:
     )
 
 
+def _folded_words(text: str) -> list[str]:
+    """The text's tokens, case-folded."""
+    if text.isascii():  # the same tokens, lower-cased in one call (casefold is lower here)
+        return _TOKEN.findall(text.lower())
+    return [w.casefold() for w in _TOKEN.findall(text)]
+
+
 def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     """(kind, start, end) of each product term, longest first, left to right. A dictionary
     look-up per word and length: linear in the text, whatever the size of the lexicon."""
-    words = [w.casefold() for w in _TOKEN.findall(text)]
+    words = _folded_words(text)
     if lex.firsts.isdisjoint(words):  # most texts name no product at all: one C-level check
         return []
     tokens = list(_TOKEN.finditer(text))
@@ -107,12 +114,17 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     return found
 
 
+# On snippets cut from a text the regexes run ungated (``.pattern``): a gate look-up on a
+# new short text costs more than the regex, and the gate only ever skips a regex that
+# cannot match.
+
+
 def _ends_with(cues: TermSet, text: str) -> bool:
-    return any(m.end() == len(text) for m in cues.finditer(text))
+    return any(m.end() == len(text) for m in cues.pattern.finditer(text))
 
 
 def _starts_with(cues: TermSet, text: str) -> bool:
-    m = cues.search(text)
+    m = cues.pattern.search(text)
     return m is not None and m.start() == 0
 
 
