@@ -9,6 +9,7 @@ break) and compare.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -156,3 +157,50 @@ def test_lot_prechecks_hold_on_generated_texts(policy: Policy) -> None:
 def test_folded_words_are_the_casefolded_tokens(text: str) -> None:
     expected = [w.casefold() for w in products._TOKEN.findall(text)]
     assert products._folded_words(text) == expected
+
+
+LOT_TEXTS = TRICKY + [
+    "Package Contents: 1 x Hex Socket",
+    "PACKAGE INCLUDES:\n2 x earbuds, 1 x case",
+    "what's in the box - 3 pcs",
+    "Qty: 4",
+    "pack of two mugs",
+    "Set Of 10 Pieces",
+    "10 Pcs/Set",
+    "two-pack, one piece, eleven units",
+    "Socks X 4, Mug x2, RX7, 45 x 45, x 4 cm",
+    "330ml x 8 and 4 x 330ml",
+    "3x faster, 1 x lamp",
+    "single bed, single, Single (pack)",
+    "ſet of 2, \u212ait of 3, İn the box: 2",
+]
+
+
+def test_grouped_alternation_finds_what_the_plain_one_finds(policy: Policy) -> None:
+    word_lists = [
+        list(lots.lot_words(policy.inconsistent.lots).statement_labels),
+        list(lots.lot_words(policy.inconsistent.lots).group_words),
+        ["a", "ab", "abc", "b", "ba"],
+        ["kit", "\u212ait", "set", "\u017fet", "s"],  # first characters equal under IGNORECASE
+        ["x", ""],
+    ]
+    for words in word_lists:
+        plain = re.compile("(?:" + lots._alt(words) + ")", re.IGNORECASE)
+        grouped = re.compile(lots._grouped_alt(words), re.IGNORECASE)
+        for text in LOT_TEXTS:
+            assert [m.span() for m in grouped.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], (words, text)
+
+
+def test_lot_regexes_find_what_they_find_without_their_look_ahead(policy: Policy) -> None:
+    pats = _lot_patterns(policy)
+    names = ["count_unit", "group_of", "times_after", "times_before", "times_volume"]
+    for name in names:
+        regex = getattr(pats, name).pattern
+        assert regex.pattern.startswith("(?=")
+        bare = re.compile(re.sub(r"^\(\?=[^)]*\)", "", regex.pattern), regex.flags)
+        for text in LOT_TEXTS:
+            assert [(m.span(), m.groups()) for m in regex.finditer(text)] == [
+                (m.span(), m.groups()) for m in bare.finditer(text)
+            ], (name, text)

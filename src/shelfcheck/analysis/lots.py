@@ -48,6 +48,9 @@ NUMBER_WORDS = {
     "twelve": 12,
 }
 _NUM = r"(\d{1,4}|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=[\s-]))"
+# A look-ahead on the first characters of _NUM, put first: re then rules a place out with
+# one test instead of _NUM_START's four look-behinds (the same matches, found faster).
+_NUM_FIRST = r"(?=[\daoftsen])"
 # Not part of a bigger number, a decimal, a ratio or an "N in 1" ("3-in-1 Pack").
 _NUM_START = r"(?<![\w.,*×-])(?<!\d/)(?<!\bin[\s-])(?<!\bin)"
 # A count that is only a lower bound ("10 pairs & above", "5 pcs or more").
@@ -95,6 +98,41 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Look-aheads on the first characters of a regex, put first, and alternations grouped by
+# first character: ``re`` tries every alternative at every place of a text, and with
+# IGNORECASE it has no quick scan for the first characters; one test of the look-ahead
+# rules most places out. The same matches, several times faster.
+
+
+def _first_chars(words: Iterable[str]) -> str:
+    """A look-ahead on the first characters of ``words`` ("" if one is empty)."""
+    words = list(words)
+    if not words or not all(words):
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted({w[0] for w in words})) + "])"
+
+
+def _grouped_alt(words: Iterable[str]) -> str:
+    """``(?:`` :func:`_alt` ``)`` with the words grouped by first character, behind a
+    look-ahead on those: the same matches, for only one group can match at a place (no
+    two first characters are equal under IGNORECASE) and each group keeps the
+    longest-first order."""
+    ordered = sorted(words, key=len, reverse=True)
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[:1], []).append(word[1:])
+    keys = list(groups)
+    if "" in groups or any(
+        re.fullmatch(re.escape(a), b, re.IGNORECASE) for a in keys for b in keys if a != b
+    ):
+        return _first_chars(ordered) + "(?:" + _alt(ordered) + ")"
+    body = "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+        for first, rests in groups.items()
+    )
+    return _first_chars(ordered) + "(?:" + body + ")"
+
+
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     # scanned over whole fields: gated (a variant value "Black" wakes none of them)
@@ -134,13 +172,14 @@ def _patterns(words: LotWords) -> _Patterns:
     groups = _alt(words.group_words)
     single_not = _alt(words.single_not_lot)
     not_nouns = _alt(words.not_lot_nouns)
-    labels = _alt(words.statement_labels)
+    labels = _grouped_alt(words.statement_labels)
     per = _alt(words.per_words)
-    statement = re.compile(r"(?:" + labels + r")\s*[:：]?\s*(?:[-=]\s*)?", re.IGNORECASE)
+    statement = re.compile(labels + r"\s*[:：]?\s*(?:[-=]\s*)?", re.IGNORECASE)
     count_unit = _gated(
-        _NUM_START + _NUM + r"\s*[-]?\s*(" + units + r")(?![a-z])(?!\s*(?:in\b|-in\b))" + _NOT_BOUND
+        _NUM_FIRST + _NUM_START + _NUM
+        + r"\s*[-]?\s*(" + units + r")(?![a-z])(?!\s*(?:in\b|-in\b))" + _NOT_BOUND
     )
-    group_of = _gated(r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b")
+    group_of = _gated(_first_chars(words.group_words) + r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b")
     single = _gated(r"\bsingle(?![\w-])(?!\s*(?:[(\[/,.|+]|$|(?:" + single_not + r")\b))")
     statements = Gated(statement)
     return _Patterns(
@@ -149,18 +188,18 @@ def _patterns(words: LotWords) -> _Patterns:
         group_of=group_of,
         # "Mug x2", "Socks X 4", "330ml x 8" (not "45 x 45", not "x 4 cm", not "RX7").
         times_after=_gated(
-            r"(?:(?<=[^\W\d_]\s)|(?<=\)\s))[x×]\s?(\d{1,3})\b(?![.,]?\d)(?!\s*(?:cm|mm|m|in|inch|inches|ft|\"|'|[x×*]))"
+            r"(?=[x×])(?:(?<=[^\W\d_]\s)|(?<=\)\s))[x×]\s?(\d{1,3})\b(?![.,]?\d)(?!\s*(?:cm|mm|m|in|inch|inches|ft|\"|'|[x×*]))"
         ),
         # "1 x Hex Socket", "2* Powder Can" (not "5 x 7 cm", not "3x faster").
         times_before=_gated(
-            _NUM_START
+            r"(?=\d)" + _NUM_START
             + r"(\d{1,3})\s*[x×*]\s*(?=[^\W\d_]{3,})(?!(?:"
             + not_nouns
             + r")\b)(?![^\W\d_]+er\b)"
         ),
         # "4 x 330ml": four cans.
         times_volume=_gated(
-            _NUM_START + r"(\d{1,3})\s*[x×]\s*\d+(?:[.,]\d+)?\s*(?:ml|l|cl|g|kg|oz|lb)\b"
+            r"(?=\d)" + _NUM_START + r"(\d{1,3})\s*[x×]\s*\d+(?:[.,]\d+)?\s*(?:ml|l|cl|g|kg|oz|lb)\b"
         ),
         single=single,
         statements=statements,
