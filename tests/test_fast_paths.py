@@ -204,3 +204,62 @@ def test_lot_regexes_find_what_they_find_without_their_look_ahead(policy: Policy
             assert [(m.span(), m.groups()) for m in regex.finditer(text)] == [
                 (m.span(), m.groups()) for m in bare.finditer(text)
             ], (name, text)
+
+
+def test_cue_edge_checks_never_skip_a_match(policy: Policy) -> None:
+    ip = policy.inconsistent
+    for cues in (ip.compatibility_cues, ip.accessory_after):
+        texts = list(TRICKY)
+        for term in cues.terms:
+            for variant in (term, term.upper(), term.title(), term.replace(" ", "-"), term + "s"):
+                texts += [variant, "Mug " + variant, variant + " cup", "İ" + variant, variant + "ſ"]
+        for text in texts:
+            ends = any(m.end() == len(text) for m in cues.pattern.finditer(text))
+            m = cues.pattern.search(text)
+            assert products._ends_with(cues, text) is ends, text
+            assert products._starts_with(cues, text) is (m is not None and m.start() == 0), text
+
+
+def _find_reference(text: str, lex: products._Lexicon) -> list[tuple[str, int, int]]:
+    """products._find without its pruning: every run of joined tokens, every length."""
+    tokens = list(products._TOKEN.finditer(text))
+    words = [m.group().casefold() for m in tokens]
+    found: list[tuple[str, int, int]] = []
+    after = 0
+    for i in range(len(tokens)):
+        if i < after:
+            continue
+        longest = 1
+        while (
+            longest < lex.longest
+            and i + longest < len(tokens)
+            and products._JOINER.fullmatch(
+                text, tokens[i + longest - 1].end(), tokens[i + longest].start()
+            )
+        ):
+            longest += 1
+        for n in range(longest, 0, -1):
+            kind = lex.terms.get(tuple(words[i : i + n]))
+            if kind is not None:
+                found.append((kind, tokens[i].start(), tokens[i + n - 1].end()))
+                after = i + n
+                break
+    return found
+
+
+def test_product_terms_are_found_as_without_pruning(policy: Policy) -> None:
+    lex = products._lexicon(policy.inconsistent)
+    long_terms = [" ".join(k) for k in lex.terms if len(k) > 1][:200]
+    texts = list(TRICKY)
+    for term in long_terms:
+        first, *rest = term.split(" ")
+        texts += [
+            term,
+            term.upper() + " Mug",
+            first + " " + first + " " + term,
+            first + ", " + " ".join(rest),
+            first + "-" + "_".join(rest) + "s",
+            "Mug " + first,
+        ]
+    for text in texts:
+        assert products._find(text, lex) == _find_reference(text, lex), text
