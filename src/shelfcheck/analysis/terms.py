@@ -267,7 +267,7 @@ def find_groups(
         patterns = False
         if i in plan.with_patterns:
             if seen is None:
-                seen = _literals_in(sources)
+                seen = literals_in(sources)
             patterns = patterns_match(group.patterns, sources, seen)
         if not (patterns or i in phrased):
             continue
@@ -292,12 +292,13 @@ def patterns_match(
     at each source already; a new joined text would cost a gate pass of its own."""
     if not _gate_by_source(patterns):
         return patterns.search(_joined(sources)) is not None
-    if patterns.literals.isdisjoint(_literals_in(sources) if seen is None else seen):
+    if patterns.literals.isdisjoint(literals_in(sources) if seen is None else seen):
         return False
     return patterns.pattern.search(_joined(sources)) is not None
 
 
-def _literals_in(sources: Sequence[tuple[str, str]]) -> frozenset[int]:
+def literals_in(sources: Sequence[tuple[str, str]]) -> frozenset[int]:
+    """The gate literals (their numbers) found in the sources' texts."""
     return frozenset().union(*(gate.present(text) for _, text in sources))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from shelfcheck.analysis.terms import (
     TermHit,
     find_in_text,
+    literals_in,
     may_occur,
     overlaps,
     patterns_match,
@@ -83,10 +84,11 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     lowered = "\n".join(t for _, t in sources).lower()
     # Patterns run on the text as written: some are case-sensitive ("AAA+").
     if not (may_occur(bp.signals.terms, lowered) or may_occur(bp.signals.unsure, lowered)
-            or may_occur(bp.near_signals.terms, lowered)
-            or patterns_match(bp.signals.patterns, sources)
-            or patterns_match(bp.near_signals.patterns, sources)):
-        return
+            or may_occur(bp.near_signals.terms, lowered)):
+        seen = literals_in(sources)
+        if not (patterns_match(bp.signals.patterns, sources, seen)
+                or patterns_match(bp.near_signals.patterns, sources, seen)):
+            return
     brands = {f: brand_spans(t, bp) for f, t in sources}
     any_brand = next((f for f, spans in brands.items() if spans), None)
     if any_brand is None:
