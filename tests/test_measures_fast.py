@@ -103,3 +103,10 @@ def test_parts_of_a_text_find_the_parameters_they_found_alone(policy: Policy) ->
                 assert measures._params_in(part, rx, unkeyed) == measures._params_in(part, rx)
     assert rx.unkeyed_in("ราคาถูก") == frozenset()
     assert rx.unkeyed_in("อก 40") != frozenset()
+
+
+def test_the_times_signs_are_all_the_dimensions_regex_accepts(policy: Policy) -> None:
+    # _text_measurements skips the dimensions regex on a text without "x", "X", "×", "*"
+    sign = re.compile(r"[x×*X]", re.IGNORECASE)
+    assert {chr(c) for c in range(0x110000) if sign.fullmatch(chr(c))} == set("xX×*")
+    assert "[x×*X]" in measures._compiled(policy.size).dims.pattern

@@ -424,7 +424,9 @@ def _text_measurements(
         )
         return param, label
 
-    for m in rx.dims.finditer(text):
+    # dimensions have a times sign between their figures; most texts have none
+    times = "x" in text or "X" in text or "×" in text or "*" in text
+    for m in rx.dims.finditer(text) if times else ():
         unit_text = m.group("u3") or m.group("u2") or m.group("u1")
         if not unit_text:
             continue
@@ -473,13 +475,17 @@ def _text_measurements(
         add(start, end, low, high, unit, factor, param, label)
 
     # numbers after a parameter name, with the unit declared once for the text ("Size (cm):")
-    declared = [(d.start(), d.group("p") or d.group("q")) for d in rx.declared.finditer(text)]
+    declared: list[tuple[int, str]] | None = None  # read at the first such number
     for start_p, end_p, name in sorted(_params_in(text, rx, unkeyed)):
         if name in BARE_NUMBER_EXCLUDED:
             continue
         bare = rx.bare_after_param.match(text, end_p)
         if not bare or not free(end_p, bare.end()):
             continue
+        if declared is None:
+            declared = [
+                (d.start(), d.group("p") or d.group("q")) for d in rx.declared.finditer(text)
+            ]
         start, end = bare.start("a"), bare.end()
         unit_text = next((u for at, u in reversed(declared) if at < start), None)
         unit, factor = _unit_info(unit_text, policy)
@@ -585,8 +591,11 @@ def _table_cells(line: str) -> list[str]:
     return cells
 
 
+_HEADER_NOISE = re.compile(r"\(.*?\)|[:：]")
+
+
 def _is_label_header(cell: str, policy: SizePolicy) -> bool:
-    bare = re.sub(r"\(.*?\)|[:：]", "", cell).strip().lower()
+    bare = _HEADER_NOISE.sub("", cell).strip().lower()
     return bool(bare) and bool(policy.label_headers.pattern.fullmatch(bare))
 
 
