@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from shelfcheck import gate
 from shelfcheck.model import SizeChart
 from shelfcheck.policy import per_object, phrase_regex
 
@@ -42,8 +43,15 @@ if TYPE_CHECKING:
     from shelfcheck.policy import SizePolicy
 
 #: A number; it never starts inside a longer run of digits (so a run of 50,000 digits is
-#: read once, not from every position).
-NUM = r"(?<!\d)\d{1,7}(?:\.\d{1,6}|,\d{1,2}(?!\d))?"
+#: read once, not from every position). Written digit first, so that ``re`` jumps from
+#: digit to digit instead of trying the whole pattern at every position: the look-behind
+#: after the first digit, (?<!\d\d), says what (?<!\d) before it would.
+NUM = r"\d(?<!\d\d)\d{0,6}(?:\.\d{1,6}|,\d{1,2}(?!\d))?"
+#: The same number, its whole digits never given back (a possessive repeat). It matches
+#: the same as :data:`NUM` wherever nothing that may follow the number starts with a
+#: digit: a shorter run of the digits is followed by a digit, so it could not match
+#: either. ``re`` then tries each number once, not once per digit it could give back.
+NUM_ONCE = r"\d(?<!\d\d)\d{0,6}+(?:\.\d{1,6}|,\d{1,2}(?!\d))?"
 _RANGE_SEP = r"(?:-|–|—|~|to)"
 _LABEL = re.compile(
     r"(?<![\w.'’])(?:(?i:US|EU|UK|CN|JP|AU)\s?\d{1,2}(?:[.,]5)?|X{0,3}S|M|X{0,4}L|[2-7]XL|XXS"
@@ -119,16 +127,18 @@ def to_float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+_SPACES = re.compile(r"\s+")
+_SIZE_PREFIX = re.compile(r"^SIZE[-:]?")
+_MANY_X = re.compile(r"(X{2,6})([LS])")
+
+
 def normalise_label(text: str) -> str:
     """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS"."""
-    label = re.sub(r"\s+", "", text.strip().upper()).replace(",", ".")
-    label = re.sub(r"^SIZE[-:]?", "", label)
-    m = re.fullmatch(r"(X{2,6})L", label)
+    label = _SPACES.sub("", text.strip().upper()).replace(",", ".")
+    label = _SIZE_PREFIX.sub("", label)
+    m = _MANY_X.fullmatch(label)
     if m:
-        label = f"{len(m.group(1))}XL"
-    m = re.fullmatch(r"(X{2,6})S", label)
-    if m:
-        label = f"{len(m.group(1))}XS"
+        label = f"{len(m.group(1))}X{m.group(2)}"
     return label
 
 
@@ -164,29 +174,40 @@ class _Regexes:
                 parts.append(re.escape(s))
         unit = "(?:" + "|".join(parts) + ")"
         self.unit = unit
+        # what follows a number in these regexes is a unit, a range, a side, "x" or a
+        # look-ahead that refuses a digit: NUM_ONCE is exact unless a unit starts with one
+        other = sorted(policy.other_units, key=len, reverse=True)
+        digit_first = any(s[:1].isdigit() for s in (*spellings, *other))
+        num = NUM if digit_first else NUM_ONCE
+        self.num = num
         self.single = re.compile(
-            rf"(?P<a>{NUM})[ \t]*(?:(?P<ua>{unit})[ \t]*)?"
-            rf"(?:{_RANGE_SEP}[ \t]*(?P<b>{NUM})[ \t]*)?(?P<u>{unit})",
+            rf"(?P<a>{num})[ \t]*(?:(?P<ua>{unit})[ \t]*)?"
+            rf"(?:{_RANGE_SEP}[ \t]*(?P<b>{num})[ \t]*)?(?P<u>{unit})",
             re.IGNORECASE,
         )
         side = _SIDE
         self.dims = re.compile(
-            rf"(?P<d1>{NUM}){side}[ \t]*(?P<u1>{unit})?{side}[ \t]*[x×*X][ \t]*(?P<d2>{NUM}){side}"
-            rf"[ \t]*(?P<u2>{unit})?{side}(?:[ \t]*[x×*X][ \t]*(?P<d3>{NUM}){side}[ \t]*"
+            rf"(?P<d1>{num}){side}[ \t]*(?P<u1>{unit})?{side}[ \t]*[x×*X][ \t]*(?P<d2>{num}){side}"
+            rf"[ \t]*(?P<u2>{unit})?{side}(?:[ \t]*[x×*X][ \t]*(?P<d3>{num}){side}[ \t]*"
             rf"(?P<u3>{unit})?{side})?",
             re.IGNORECASE,
         )
+        self.header_unit = re.compile(rf"(?:\(|\b)(?P<u>{unit})\)?", re.IGNORECASE)
+        self.cell = re.compile(
+            rf"\s*(?P<a>{num})\s*(?:{_RANGE_SEP}\s*(?P<b>{num}))?\s*(?P<u>{unit})?\s*",
+            re.IGNORECASE,
+        )
+        self.at_end = re.compile(rf"(?P<u>{unit})\s*$", re.IGNORECASE)
         self.declared = re.compile(
             rf"(?:\(\s*(?P<p>{unit})\s*\)|\bunits?\s*(?:is|are|in|:|：)?\s*\(?\s*(?P<q>{unit})(?![a-z]))",
             re.IGNORECASE,
         )
-        other = sorted(policy.other_units, key=len, reverse=True)
         self.other = re.compile(
-            rf"(?P<a>{NUM})[ \t]*(?P<u>" + "|".join(re.escape(o) for o in other) + r")(?![a-zA-Z])",
+            rf"(?P<a>{num})[ \t]*(?P<u>" + "|".join(re.escape(o) for o in other) + r")(?![a-zA-Z])",
             re.IGNORECASE,
         )
         self.bare_after_param = re.compile(
-            rf"[ \t]*[:：=]?[ \t]*(?P<a>{NUM})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{NUM}))?"
+            rf"[ \t]*[:：=]?[ \t]*(?P<a>{num})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{num}))?"
             r"(?![\da-zA-Z]|[.,]\d|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
             re.IGNORECASE,
         )
@@ -210,16 +231,38 @@ class _Regexes:
             if key is not None:
                 by_key.setdefault(key, []).append(i)
         self.param_always = frozenset(i for i, t in enumerate(self.param_terms) if t[1] is None)
+        # the terms without a first word (regexes), each with its literal gate (None: no
+        # gate), and all their literals together (None: one has no gate)
+        self.unkeyed_gates = [(i, gate.gate(self.param_terms[i][2])) for i in sorted(self.param_always)]
+        self.unkeyed_literals: frozenset[int] | None = frozenset()
+        for _, literals in self.unkeyed_gates:
+            self.unkeyed_literals = (
+                None if literals is None or self.unkeyed_literals is None
+                else self.unkeyed_literals | literals
+            )
         self.param_keys: Any = ahocorasick.Automaton()
         for key, indexes in by_key.items():
             self.param_keys.add_word(key, tuple(indexes))
         if by_key:
             self.param_keys.make_automaton()
 
-    def param_candidates(self, lowered: str) -> list[int]:
+    def unkeyed_in(self, text: str) -> frozenset[int]:
+        """The terms without a first word whose regexes may match ``text`` or any part of
+        it: a literal missing from the case-folded text is missing from each of its parts
+        (folding goes character by character), and their regexes need one."""
+        present = gate.present(text)
+        if self.unkeyed_literals is not None and self.unkeyed_literals.isdisjoint(present):
+            return frozenset()  # the usual case: one set test for all of them
+        return frozenset(
+            i
+            for i, literals in self.unkeyed_gates
+            if literals is None or not literals.isdisjoint(present)
+        )
+
+    def param_candidates(self, lowered: str, unkeyed: frozenset[int] | None = None) -> list[int]:
         """Indexes into ``param_terms``, in order, of the terms whose first word occurs in
-        ``lowered`` (and of the regexes, which have none)."""
-        found = set(self.param_always)
+        ``lowered`` (and of the regexes, which have none: all of them, or ``unkeyed``)."""
+        found = set(self.param_always if unkeyed is None else unkeyed)
         if len(self.param_keys):
             for _, indexes in self.param_keys.iter(lowered):
                 found.update(indexes)
@@ -235,18 +278,25 @@ def _unit_info(spelling: str | None, policy: SizePolicy) -> tuple[str | None, fl
     return policy.canonical.get(key, key), policy.length_units[key]
 
 
-def _params_in(text: str, rx: _Regexes) -> list[tuple[int, int, str]]:
+def _params_in(
+    text: str, rx: _Regexes, unkeyed: frozenset[int] | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, parameter) of every parameter term in ``text``. ``unkeyed``: for a
+    part of a longer text, ``rx.unkeyed_in(longer)``, which skips the regexes that cannot
+    match there (by default each one runs)."""
     found = []
-    for i in rx.param_candidates(text.lower()):
+    for i in rx.param_candidates(text.lower(), unkeyed):
         name, _, pattern = rx.param_terms[i]
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), name))
     return found
 
 
-def _last_param(text: str, rx: _Regexes) -> tuple[str | None, int]:
+def _last_param(
+    text: str, rx: _Regexes, unkeyed: frozenset[int] | None = None
+) -> tuple[str | None, int]:
     """The parameter named last in ``text`` (the longest where they end together)."""
-    found = _params_in(text, rx)
+    found = _params_in(text, rx, unkeyed)
     if not found:
         return None, -1
     start, _end, name = max(found, key=lambda f: (f[1], f[1] - f[0]))
@@ -258,12 +308,17 @@ def _last_param(text: str, rx: _Regexes) -> tuple[str | None, int]:
     return name, start
 
 
-def _leading_param(text: str, rx: _Regexes) -> str | None:
-    """A parameter named right after a measurement: "45 cm long", "210 cm in Height"."""
-    head = re.match(r"^[ \t]*(?:in[ \t]+|of[ \t]+)?", text)
-    offset = head.end() if head else 0
+_LEADING_GAP = re.compile(r"[ \t]*(?:in[ \t]+|of[ \t]+)?")
+
+
+def _leading_param(
+    text: str, at: int, rx: _Regexes, unkeyed: frozenset[int] | None = None
+) -> str | None:
+    """A parameter named right after a measurement ending at ``at``: "45 cm long", "210 cm
+    in Height"."""
+    offset = _LEADING_GAP.match(text, at).end()  # type: ignore[union-attr] # may be empty
     best = None
-    for start, end, name in _params_in(text[offset : offset + 30], rx):
+    for start, end, name in _params_in(text[offset : offset + 30], rx, unkeyed):
         if start == 0 and (best is None or end > best[0]):
             best = (end, name)
     return best[1] if best else None
@@ -290,6 +345,8 @@ def _text_measurements(
     rx = _compiled(policy)
     out: list[Measurement] = []
     taken: list[tuple[int, int]] = []
+    # every text searched for parameters below is a part of ``text``
+    unkeyed = rx.unkeyed_in(text)
 
     breaks = [m.end() for m in _LINE_BREAK.finditer(text)]
 
@@ -311,10 +368,18 @@ def _text_measurements(
             floor = max(floor, breaks[j])
         return text[floor:start], floor
 
+    # the tolerance regexes read short parts of ``text``; one that cannot match the whole
+    # text (its gate) cannot match a part of it, else it runs on the part ungated
+    after_rx = policy.tolerance_after.pattern if policy.tolerance_after.may_match(text) else None
+    before_rx = (
+        policy.tolerance_before.pattern if policy.tolerance_before.may_match(text) else None
+    )
+
     def tolerance(start: int, end: int) -> bool:
-        before = text[max(0, start - 25) : start]
-        after = text[end : end + 40]
-        return bool(policy.tolerance_after.search(after) or policy.tolerance_before.search(before))
+        return bool(
+            (after_rx is not None and after_rx.search(text[end : end + 40]))
+            or (before_rx is not None and before_rx.search(text[max(0, start - 25) : start]))
+        )
 
     def add(
         start: int,
@@ -345,9 +410,9 @@ def _text_measurements(
 
     def param_and_label(start: int, end: int) -> tuple[str | None, str | None]:
         window, _ = context(start)
-        param, at = _last_param(window, rx)
+        param, at = _last_param(window, rx, unkeyed)
         if param is None:
-            param = _leading_param(text[end:], rx)
+            param = _leading_param(text, end, rx, unkeyed)
             if param is None and out and re.fullmatch(r"[\s,]*(?:\S{1,6}\s*[=:])?\s*", window):
                 prev = out[-1]
                 same_line = not _LINE_BREAK.search(text, prev.span[1] if prev.span else 0, start)
@@ -359,7 +424,9 @@ def _text_measurements(
         )
         return param, label
 
-    for m in rx.dims.finditer(text):
+    # dimensions have a times sign between their figures; most texts have none
+    times = "x" in text or "X" in text or "×" in text or "*" in text
+    for m in rx.dims.finditer(text) if times else ():
         unit_text = m.group("u3") or m.group("u2") or m.group("u1")
         if not unit_text:
             continue
@@ -367,7 +434,7 @@ def _text_measurements(
         values = [to_float(v) for v in (m.group("d1"), m.group("d2"), m.group("d3")) if v]
         start, end = m.span()
         window, _ = context(start)
-        param, _at = _last_param(window, rx)
+        param, _at = _last_param(window, rx, unkeyed)
         label = _label_before(window)
         bisect.insort(taken, (start, end))
         if tolerance(start, end):
@@ -408,13 +475,17 @@ def _text_measurements(
         add(start, end, low, high, unit, factor, param, label)
 
     # numbers after a parameter name, with the unit declared once for the text ("Size (cm):")
-    declared = [(d.start(), d.group("p") or d.group("q")) for d in rx.declared.finditer(text)]
-    for start_p, end_p, name in sorted(_params_in(text, rx)):
+    declared: list[tuple[int, str]] | None = None  # read at the first such number
+    for start_p, end_p, name in sorted(_params_in(text, rx, unkeyed)):
         if name in BARE_NUMBER_EXCLUDED:
             continue
         bare = rx.bare_after_param.match(text, end_p)
         if not bare or not free(end_p, bare.end()):
             continue
+        if declared is None:
+            declared = [
+                (d.start(), d.group("p") or d.group("q")) for d in rx.declared.finditer(text)
+            ]
         start, end = bare.start("a"), bare.end()
         unit_text = next((u for at, u in reversed(declared) if at < start), None)
         unit, factor = _unit_info(unit_text, policy)
@@ -436,7 +507,7 @@ def _chart_measurements(
     chart_unit = chart.unit.strip() if chart.unit else None
     columns: list[tuple[int, str | None, str | None, bool]] = []  # (index, param, unit, is_label)
     for i, header in enumerate(headers):
-        unit_m = re.search(rf"(?:\(|\b)(?P<u>{rx.unit})\)?", header, re.IGNORECASE)
+        unit_m = rx.header_unit.search(header)
         header_unit = unit_m.group("u") if unit_m else None
         bare = re.sub(r"\(.*?\)", "", header).strip(" :：")
         param, _ = _last_param(bare, rx)
@@ -472,11 +543,7 @@ def _chart_measurements(
         for i, param, unit_text, is_label in columns:
             if is_label or i >= len(cells):
                 continue
-            m = re.fullmatch(
-                rf"\s*(?P<a>{NUM})\s*(?:{_RANGE_SEP}\s*(?P<b>{NUM}))?\s*(?P<u>{rx.unit})?\s*",
-                cells[i],
-                re.IGNORECASE,
-            )
+            m = rx.cell.fullmatch(cells[i])
             if not m:
                 continue
             unit, factor = _unit_info(m.group("u") or unit_text, policy)
@@ -502,7 +569,9 @@ def _chart_measurements(
 # --- size tables written in free text ------------------------------------------------------
 
 _TABLE_BAR = re.compile(r"[ \t]*[|\t│][ \t]*")
-_TABLE_CELL_NUMBER = re.compile(rf"{NUM}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM})?[ \t]*[a-zA-Z\"”]{{0,6}}")
+_TABLE_CELL_NUMBER = re.compile(
+    rf"{NUM_ONCE}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM_ONCE})?[ \t]*[a-zA-Z\"”]{{0,6}}"
+)
 #: A table row is short; longer lines are prose.
 _TABLE_LINE_MAX = 200
 
@@ -522,8 +591,11 @@ def _table_cells(line: str) -> list[str]:
     return cells
 
 
+_HEADER_NOISE = re.compile(r"\(.*?\)|[:：]")
+
+
 def _is_label_header(cell: str, policy: SizePolicy) -> bool:
-    bare = re.sub(r"\(.*?\)|[:：]", "", cell).strip().lower()
+    bare = _HEADER_NOISE.sub("", cell).strip().lower()
     return bool(bare) and bool(policy.label_headers.pattern.fullmatch(bare))
 
 
@@ -539,6 +611,8 @@ _LABEL_CHAIN = re.compile(rf"{_SYSTEM_LABEL}(?:[ \t]*[/=][ \t]*{_SYSTEM_LABEL})+
 
 def _equivalent_labels(text: str) -> list[frozenset[str]]:
     """Groups of labels the text gives as names of one size ("US 6 / EU 36")."""
+    if "/" not in text and "=" not in text:
+        return []  # every chain has one of them between its labels
     return [
         frozenset(normalise_label(p) for p in re.split(r"[ \t]*[/=][ \t]*", m.group(0)))
         for m in _LABEL_CHAIN.finditer(text)
@@ -645,11 +719,14 @@ def find_size_info(
     labels: set[str] = set()
     groups: list[frozenset[str]] = []
     rx = _compiled(policy)
-    variant_label = {f: _variant_label(size, rx) for f, size in variant_sizes}
+    variant_size = dict(variant_sizes)
     for field_name, text in sources:
         if field_name in ("size_chart", "category", "brand") or not _DIGIT.search(text):
             continue  # every measurement has a figure: a text without digits has none
-        found = _text_measurements(field_name, text, policy, variant_label.get(field_name))
+        # a variant's label is read only for the variant's texts that are read
+        size = variant_size.get(field_name)
+        label = _variant_label(size, rx) if size is not None else None
+        found = _text_measurements(field_name, text, policy, label)
         measurements += found
         if field_name == "description":
             labels.update(m.label for m in found if m.label and m.param)
@@ -684,7 +761,7 @@ def _variant_label(size: str, rx: _Regexes) -> str | None:
 
 def unit_at_end(text: str, policy: SizePolicy) -> str | None:
     """The length unit a quantity's text ends with ("120x120 cm" -> "cm")."""
-    m = re.search(rf"(?P<u>{_compiled(policy).unit})\s*$", text, re.IGNORECASE)
+    m = _compiled(policy).at_end.search(text)
     return m.group("u") if m else None
 
 

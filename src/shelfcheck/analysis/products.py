@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from shelfcheck.gate import fold
 from shelfcheck.policy import InconsistentPolicy, TermSet, per_object
 
 
@@ -40,6 +41,8 @@ class Mention:
 _ATTRIBUTE_LINE = re.compile(r"^\W*[^\W\d][\w\s()/&-]{0,40}[:：]\s*\S")
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s\-_]*")
+#: How ``policy.phrase_regex`` splits a phrase into words.
+_SEPARATORS = re.compile(r"[\s\-_]+")
 
 
 def _words(term: str) -> tuple[str, ...]:
@@ -55,6 +58,9 @@ class _Lexicon:
     families: Mapping[str, str]
     #: The first words of all terms: a token that is none of them starts no term.
     firsts: frozenset[str] = frozenset()
+    #: The first two or more words of the terms of several words: words that are none of
+    #: them start no longer term.
+    prefixes: frozenset[tuple[str, ...]] = frozenset()
 
 
 @per_object
@@ -74,13 +80,21 @@ def _lexicon(policy: InconsistentPolicy) -> _Lexicon:
         max((len(k) for k in terms), default=0),
         families,
         frozenset(k[0] for k in terms),
+        frozenset(k[:n] for k in terms for n in range(2, len(k) + 1)),
     )
+
+
+def _folded_words(text: str) -> list[str]:
+    """The text's tokens, case-folded."""
+    if text.isascii():  # the same tokens, lower-cased in one call (casefold is lower here)
+        return _TOKEN.findall(text.lower())
+    return [w.casefold() for w in _TOKEN.findall(text)]
 
 
 def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     """(kind, start, end) of each product term, longest first, left to right. A dictionary
     look-up per word and length: linear in the text, whatever the size of the lexicon."""
-    words = [w.casefold() for w in _TOKEN.findall(text)]
+    words = _folded_words(text)
     if lex.firsts.isdisjoint(words):  # most texts name no product at all: one C-level check
         return []
     tokens = list(_TOKEN.finditer(text))
@@ -95,8 +109,14 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     for i in [i for i, word in enumerate(words) if word in lex.firsts]:
         if i < after:
             continue
+        # the longest run of joined tokens that still begins some term
         longest = 1
-        while longest < lex.longest and i + longest < count and joined(i + longest - 1):
+        while (
+            longest < lex.longest
+            and i + longest < count
+            and tuple(words[i : i + longest + 1]) in lex.prefixes
+            and joined(i + longest - 1)
+        ):
             longest += 1
         for n in range(longest, 0, -1):
             kind = lex.terms.get(tuple(words[i : i + n]))
@@ -107,12 +127,35 @@ def _find(text: str, lex: _Lexicon) -> list[tuple[str, int, int]]:
     return found
 
 
+# On snippets cut from a text the regexes run ungated (``.pattern``): a gate look-up on a
+# new short text costs more than the regex. Instead, a cue phrase's match starts with its
+# first word and ends with its last (``phrase_regex`` joins the words with optional
+# separators, its word boundaries take no text), so a snippet that does not end (start)
+# with one of those, case-folded as the gate folds (wider than IGNORECASE), has no match
+# there and needs no regex.
+
+
+@per_object
+def _edge_words(cues: TermSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The first and the last word of each cue phrase, case-folded ("" for a phrase with
+    no word: it may match anywhere)."""
+    words = [[p for p in _SEPARATORS.split(term.strip()) if p] for term in cues.terms]
+    return (
+        tuple(fold(w[0]) if w else "" for w in words),
+        tuple(fold(w[-1]) if w else "" for w in words),
+    )
+
+
 def _ends_with(cues: TermSet, text: str) -> bool:
-    return any(m.end() == len(text) for m in cues.finditer(text))
+    if not fold(text).endswith(_edge_words(cues)[1]):
+        return False
+    return any(m.end() == len(text) for m in cues.pattern.finditer(text))
 
 
 def _starts_with(cues: TermSet, text: str) -> bool:
-    m = cues.search(text)
+    if not fold(text).startswith(_edge_words(cues)[0]):
+        return False
+    m = cues.pattern.search(text)
     return m is not None and m.start() == 0
 
 

@@ -16,11 +16,17 @@ innocent phrases; this module applies them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
+
+from shelfcheck import gate
+from shelfcheck.gate import required_literals
+from shelfcheck.policy import per_object
 
 if TYPE_CHECKING:
     from shelfcheck.policy import TermGroup, TermSet
@@ -111,6 +117,25 @@ class TermIndex:
                     found.add(i)
         return found
 
+    def present_in(self, lowered: Sequence[str]) -> list[set[int]]:
+        """:meth:`present` of each of several texts (lower-cased), in one pass over them
+        joined by line breaks: a literal part holds no white space, so each match lies in
+        one text, and a line break is no word character, as a text's ends are not."""
+        found = [set(self._always) for _ in lowered]
+        if self._empty or not lowered:
+            return found
+        joined = "\n".join(lowered)
+        starts: list[int] = []  # where each text starts in the joined one (once needed)
+        for end, (length, entries) in self._auto.iter(joined):
+            start = end - length + 1
+            if not starts:
+                starts = list(accumulate((len(text) + 1 for text in lowered[:-1]), initial=0))
+            here = found[bisect_right(starts, start) - 1]
+            for i, left, right in entries:
+                if i not in here and _bounded(joined, start, end, left, right):
+                    here.add(i)
+        return found
+
 
 def may_occur(terms: TermSet, lowered: str) -> bool:
     """False when no phrase of ``terms`` can match ``lowered`` (the text, lower-cased)."""
@@ -162,113 +187,158 @@ def find_in_text(
     """The group's hits in one text, clear ones first, without innocent uses
     (``patterns=False``: the caller knows the group's patterns do not match)."""
     if not text:
-        return
+        return iter(())
     lowered = text.lower()
-    clear = spans(group.terms, text, lowered)
+    return _text_hits(
+        group, field, text, lowered,
+        may_occur(group.terms, lowered), may_occur(group.unsure, lowered), patterns,
+    )
+
+
+def _text_hits(
+    group: TermGroup,
+    field: str,
+    text: str,
+    lowered: str,
+    terms: bool,
+    unsure: bool,
+    patterns: bool,
+) -> Iterator[TermHit]:
+    """:func:`find_in_text` once :func:`may_occur` is known for the group's ``terms`` and
+    ``unsure`` terms in ``lowered`` (``text`` lower-cased)."""
+    clear = [m.span() for m in group.terms.finditer(text)] if terms else []
     if patterns:
         clear += spans(group.patterns, text)
-    unsure = spans(group.unsure, text, lowered)
-    if not clear and not unsure:
+    unsure_spans = [m.span() for m in group.unsure.finditer(text)] if unsure else []
+    if not clear and not unsure_spans:
         return
     innocent = spans(group.innocent, text, lowered)
-    unsure = [s for s in unsure if not overlaps(s, innocent)]
+    unsure_spans = [s for s in unsure_spans if not overlaps(s, innocent)]
     clear = [s for s in clear if not overlaps(s, innocent)]
     for span in sorted(clear):
-        sure = not any(contains(u, span) for u in unsure)
+        sure = not any(contains(u, span) for u in unsure_spans)
         yield TermHit(field, span, text[span[0] : span[1]], sure=sure)
-    for span in unsure:
+    for span in unsure_spans:
         if not any(overlaps(span, [c]) and not contains(span, c) for c in clear):
             yield TermHit(field, span, text[span[0] : span[1]], sure=False)
 
 
 #: The last sources joined: every group of a listing reads the same sources object
-#: (``facts.buyer_texts``), so the text is joined and lower-cased once, not once per group.
+#: (``facts.buyer_texts``), so the text is joined once, not once per group.
 #: One tuple, swapped whole, so threads never see a half-updated entry.
-_LAST_JOINED: tuple[object, str, str] = (None, "", "")
+_LAST_JOINED: tuple[object, str] = (None, "")
 
 
-def _joined(sources: Sequence[tuple[str, str]]) -> tuple[str, str]:
+def _joined(sources: Sequence[tuple[str, str]]) -> str:
     global _LAST_JOINED
     cached = _LAST_JOINED
     if cached[0] is sources:
-        return cached[1], cached[2]
+        return cached[1]
     joined = "\n".join(text for _, text in sources)
-    lowered = joined.lower()
-    _LAST_JOINED = (sources, joined, lowered)
-    return joined, lowered
+    _LAST_JOINED = (sources, joined)
+    return joined
 
 
 def find_group(
     group: TermGroup, sources: Sequence[tuple[str, str]], context: str = ""
 ) -> list[TermHit]:
     """The group's hits over (field, text) sources; none when an innocent context word is
-    anywhere in ``context`` (the whole listing's text)."""
-    joined, lowered = _joined(sources)
-    phrases = may_occur(group.terms, lowered) or may_occur(group.unsure, lowered)
-    return _group_hits(group, sources, context, joined, phrases)
+    anywhere in ``context`` (the whole listing's text). The group's ``patterns`` are
+    searched in the sources joined by line breaks, then, if they match, in each source."""
+    return find_groups([group], sources, context)[0]
 
 
 def find_groups(
     groups: Sequence[TermGroup], sources: Sequence[tuple[str, str]], context: str = ""
 ) -> list[list[TermHit]]:
-    """:func:`find_group` for each of ``groups``, in order; one automaton pass over the
-    text says which groups' phrases can occur (a listing meets dozens of groups), and one
-    pass per source, once some group can occur, which sources need to be read for it (a
-    listing's many short variant values mostly need none)."""
-    joined, lowered = _joined(sources)
-    index = _group_index(groups)
-    present = index.present(lowered)
-    per_source: list[set[int]] = []
-    out = []
-    for i, group in enumerate(groups):
-        phrases = 2 * i in present or 2 * i + 1 in present
-        if phrases and not per_source:
-            per_source = [index.present(text.lower()) for _, text in sources]
-        wanted = [2 * i in here or 2 * i + 1 in here for here in per_source] if phrases else None
-        out.append(_group_hits(group, sources, context, joined, phrases, wanted))
+    """:func:`find_group` for each of ``groups``, in order. One automaton pass over the
+    sources says which groups' phrases may occur in which source (a listing meets dozens
+    of groups; a listing's many short variant values mostly hold none), and only the
+    groups with regex patterns have them looked at."""
+    plan = _group_plan(groups)
+    lowered = [text.lower() for _, text in sources]
+    # per_source[k] holds 2i / 2i + 1 exactly where may_occur(terms / unsure) is true
+    per_source = plan.index.present_in(lowered)
+    phrased = {i >> 1 for here in per_source for i in here}
+    out: list[list[TermHit]] = [[] for _ in groups]
+    seen: frozenset[int] | None = None  # the gate literals in the sources, once needed
+    for i in sorted(phrased | plan.with_patterns):
+        group = groups[i]
+        patterns = False
+        if i in plan.with_patterns:
+            if seen is None:
+                seen = literals_in(sources)
+            patterns = patterns_match(group.patterns, sources, seen)
+        if not (patterns or i in phrased):
+            continue
+        if group.innocent_context and context and group.innocent_context.search(context):
+            continue
+        hits = out[i]
+        for k, (field, text) in enumerate(sources):
+            here = per_source[k]
+            terms, unsure = 2 * i in here, 2 * i + 1 in here
+            if text and (patterns or terms or unsure):
+                hits += _text_hits(group, field, text, lowered[k], terms, unsure, patterns)
     return out
 
 
-#: The ids of a sequence of groups -> (those groups, kept alive so the ids stay theirs; an
-#: index over each group's terms then its unsure terms, at 2i and 2i + 1). Filled
-#: idempotently; cleared when a process has loaded many policies (tests).
-_GROUP_INDEX: dict[tuple[int, ...], tuple[tuple[TermGroup, ...], TermIndex]] = {}
+def patterns_match(
+    patterns: TermSet, sources: Sequence[tuple[str, str]], seen: frozenset[int] | None = None
+) -> bool:
+    """Whether ``patterns`` match the sources' texts joined by line breaks (``seen``: the
+    gate literals in the sources, if known). Gated by source where that is exact (no gate
+    literal holds a line break, so each one in the joined text is inside one source: the
+    gate's case-folding goes character by character): the other rules have mostly looked
+    at each source already; a new joined text would cost a gate pass of its own."""
+    if not _gate_by_source(patterns):
+        return patterns.search(_joined(sources)) is not None
+    if patterns.literals.isdisjoint(literals_in(sources) if seen is None else seen):
+        return False
+    return patterns.pattern.search(_joined(sources)) is not None
+
+
+def literals_in(sources: Sequence[tuple[str, str]]) -> frozenset[int]:
+    """The gate literals (their numbers) found in the sources' texts."""
+    return frozenset().union(*(gate.present(text) for _, text in sources))
+
+
+@per_object
+def _gate_by_source(patterns: TermSet) -> bool:
+    """Whether the gate of ``patterns`` may be checked source by source: it has literals,
+    none with a line break."""
+    if not patterns.literals:
+        return False
+    literals = required_literals(patterns.pattern)
+    return literals is not None and not any("\n" in literal for literal in literals)
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupPlan:
+    #: over each group's terms then its unsure terms, at 2i and 2i + 1
+    index: TermIndex
+    #: the groups that have regex patterns (the others need no look at them)
+    with_patterns: frozenset[int]
+
+
+#: The ids of a sequence of groups -> (those groups, kept alive so the ids stay theirs; their
+#: plan). Filled idempotently; cleared when a process has loaded many policies (tests).
+_GROUP_INDEX: dict[tuple[int, ...], tuple[tuple[TermGroup, ...], _GroupPlan]] = {}
 _GROUP_INDEX_SIZE = 256
 
 
-def _group_index(groups: Sequence[TermGroup]) -> TermIndex:
+def _group_plan(groups: Sequence[TermGroup]) -> _GroupPlan:
     key = tuple(map(id, groups))
     cached = _GROUP_INDEX.get(key)
     if cached is not None:
         return cached[1]
-    index = TermIndex([s for g in groups for s in (g.terms, g.unsure)])
+    plan = _GroupPlan(
+        TermIndex([s for g in groups for s in (g.terms, g.unsure)]),
+        frozenset(i for i, g in enumerate(groups) if g.patterns),
+    )
     if len(_GROUP_INDEX) >= _GROUP_INDEX_SIZE:
         _GROUP_INDEX.clear()
-    _GROUP_INDEX[key] = (tuple(groups), index)
-    return index
-
-
-def _group_hits(
-    group: TermGroup,
-    sources: Sequence[tuple[str, str]],
-    context: str,
-    joined: str,
-    phrases: bool,
-    wanted: Sequence[bool] | None = None,
-) -> list[TermHit]:
-    """The group's hits; ``phrases``: whether its terms or unsure terms may occur;
-    ``wanted``: per source, whether they may occur there (None: in any)."""
-    patterns = bool(group.patterns.search(joined))
-    if not (patterns or phrases):
-        return []
-    if group.innocent_context and context and group.innocent_context.search(context):
-        return []
-    return [
-        hit
-        for k, (field, text) in enumerate(sources)
-        if patterns or wanted is None or wanted[k]
-        for hit in find_in_text(group, field, text, patterns=patterns)
-    ]
+    _GROUP_INDEX[key] = (tuple(groups), plan)
+    return plan
 
 
 def best(hits: Iterable[TermHit]) -> TermHit | None:

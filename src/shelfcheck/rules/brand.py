@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shelfcheck.analysis.terms import TermHit, find_in_text, may_occur, overlaps, spans
+from shelfcheck.analysis.terms import (
+    TermHit,
+    find_in_text,
+    literals_in,
+    may_occur,
+    overlaps,
+    patterns_match,
+    spans,
+)
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.photos import bank as photo_bank
@@ -73,13 +81,14 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """
     bp = policy.brands
     sources = [(f, t) for f, t in facts.buyer_texts if not f.startswith("category")]
-    joined = "\n".join(t for _, t in sources)
-    lowered = joined.lower()
+    lowered = "\n".join(t for _, t in sources).lower()
     # Patterns run on the text as written: some are case-sensitive ("AAA+").
     if not (may_occur(bp.signals.terms, lowered) or may_occur(bp.signals.unsure, lowered)
-            or may_occur(bp.near_signals.terms, lowered)
-            or bp.signals.patterns.search(joined) or bp.near_signals.patterns.search(joined)):
-        return
+            or may_occur(bp.near_signals.terms, lowered)):
+        seen = literals_in(sources)
+        if not (patterns_match(bp.signals.patterns, sources, seen)
+                or patterns_match(bp.near_signals.patterns, sources, seen)):
+            return
     brands = {f: brand_spans(t, bp) for f, t in sources}
     any_brand = next((f for f, spans in brands.items() if spans), None)
     if any_brand is None:

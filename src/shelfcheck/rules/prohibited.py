@@ -90,6 +90,8 @@ def product_is_prohibited(facts: Facts, policy: Policy) -> Iterator[Hit]:
     found: list[Hit] = []
     groups = list(policy.prohibited.classes.values())
     for group, group_hits in zip(groups, find_groups(groups, sources), strict=True):
+        if not group_hits:  # most classes: nothing to weigh
+            continue
         # An unsure word counts only where the product is named (title, category): in a
         # description "gun", "bomb" or "pistola" is mostly a colour, a shade or a toy.
         hits = [
