@@ -1,0 +1,251 @@
+"""The fast paths of the language and readability analyses agree with the plain ones.
+
+Each fast path skips work that cannot change a result (ASCII text counted in C, a regex
+not run where it cannot match, one tag read without counters). Here each is compared with
+the straightforward version it replaces, on inputs chosen to trip it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections import Counter
+from itertools import pairwise
+
+from shelfcheck.analysis import language, readability
+from shelfcheck.analysis.language import script_weights, strip_non_words
+from shelfcheck.analysis.readability import measure
+from shelfcheck.policy import Policy
+from shelfcheck.tools import Tools
+
+ASCII = "".join(map(chr, range(128)))
+TRICKY = [
+    "",
+    " ",
+    "Women Summer Dress",
+    "WOMEN SUMMER DRESS USB-C T-Shirt",
+    "iPhone 15 Case for AirPods Pro, USB-C",
+    "Robe d'été femme à fleurs",
+    "Pr1m3 t4bl3 c0v3r #@!% ^&* (Pr1m3),",
+    "Gift for Mom, Gift for Dad, Birthday Gift, Nurse Gift, Christmas Gift, Xmas Gift",
+    "Summer Shirt Rainbow Shirt Letter Shirt Cat Shirt Dog Shirt Cow Shirt",
+    "Super Dress Mega Fashion Summer Super Dress Mega Fashion Summer",
+    "#gift #mom #dad #love",
+    "a - b – c — d | e ; f",
+    "...!!!",
+    "Mug\n\n\n\nCup",
+    "Mug\t\x0b\x0c\x1c\x1d\x1e\x1fCup",
+    "İstanbul KILIM ıi Straße ǅemal",
+    "Кроссовки мужские Nike Air Max",
+    "Ⓐⓑ Ⅻ ² ½ ª º",
+    "&amp; &#x4A; &nbsp;",
+    "Ã¢â‚¬Å“ quoted",
+    "x" * 40,
+    "RockmantraVintageMiniLeafsCeramicMug",
+    "www.mugworld.com mail@shop.com",
+    ASCII,
+]
+
+
+def _random_texts(count: int, alphabet: str, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(count)]
+
+
+MIXED = string.ascii_letters[:8] + "AZaz09 _-.,;|#&!@$%^*()'’\n\téÉ中ı"
+
+
+def test_ascii_counts_match_the_str_tests() -> None:
+    for text in [ASCII, *TRICKY, *_random_texts(300, ASCII, 1)]:
+        if not text.isascii():
+            continue
+        data = text.encode("ascii")
+        count = readability._count
+        assert count(data, readability._ASCII_LETTERS) == sum(map(str.isalpha, text))
+        assert count(data, readability._ASCII_SPACES) == sum(map(str.isspace, text))
+        assert count(data, readability._ASCII_UPPER) == sum(map(str.isupper, text))
+        assert count(data, readability._ASCII_LOWER) == sum(map(str.islower, text))
+        assert count(data, readability._ASCII_SYMBOLS) == sum(
+            map(readability._SYMBOLS.__contains__, text)
+        )
+        assert (count(data, readability._ASCII_DIGITS) > 0) == any(map(str.isdigit, text))
+        assert language._letters(text) == sum(map(str.isalpha, text))
+        assert language._capitals(text) == sum(map(str.isupper, text))
+
+
+def test_ascii_edge_strip_matches_the_regex() -> None:
+    tokens = [t for text in [*TRICKY, *_random_texts(500, ASCII, 2)] for t in text.split()]
+    tokens += [c for c in ASCII if not c.isspace()]
+    for token in tokens:
+        if token.isascii():
+            assert readability._strip_ascii_edges(token) == readability._strip_edges(token)
+
+
+def _tags_reference(text: str, words: list[str], occasion) -> readability.TagSignals:
+    """The tag signals as first written: counters for every list, one segment or many."""
+    segments = [s for s in readability._TAG_SPLIT.split(text) if s.strip(" #")]
+    hashtags = len(readability._HASHTAG.findall(text))
+    segment_words = [readability._WORD.findall(s.lower()) for s in segments]
+    occasion_tags = []
+    shared: Counter[str] = Counter()
+    for s, ws in zip(segments, segment_words, strict=True):
+        if occasion(s):
+            occasion_tags.append(s)
+            shared.update(w for w in set(ws) if w not in readability._GLUE_WORDS)
+    counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
+    duplicates = [n for n, c in counts.items() if c > 1]
+    heads = Counter(ws[-1] for ws in segment_words if ws)
+    head, head_count = heads.most_common(1)[0] if heads else ("", 0)
+    lower = [w.lower() for w in words]
+    before: dict[str, set[str]] = {}
+    for prev, word in pairwise(lower):
+        before.setdefault(word, set()).add(prev)
+    chained, chained_count = max(
+        ((w, len(p)) for w, p in before.items() if len(w) > 2), key=lambda x: x[1], default=("", 0)
+    )
+    return readability.TagSignals(
+        segments=len(segments),
+        hashtags=hashtags,
+        occasion_tags=occasion_tags,
+        occasion_repeat=max(shared.values(), default=0),
+        duplicate_tags=duplicates,
+        head_word=head,
+        head_count=head_count,
+        chained_word=chained,
+        chained_count=chained_count,
+    )
+
+
+def test_tags_match_the_counting_version(policy: Policy) -> None:
+    pattern = policy.readability.occasion_terms.pattern
+    occasion = lambda s: pattern.search(s) is not None  # noqa: E731
+    words_alphabet = ["gift", "Mom", "dad", "Shirt", "a", "of", "cat", ",", " | ", " - ", "#", "xmas"]
+    rnd = random.Random(3)
+    generated = [
+        " ".join(rnd.choice(words_alphabet) for _ in range(rnd.randint(0, 14))) for _ in range(400)
+    ]
+    for text in [*TRICKY, *generated, *_random_texts(200, MIXED, 4)]:
+        words = readability._WORD.findall(text)
+        assert readability._tags(text, words, occasion) == _tags_reference(text, words, occasion)
+
+
+def test_measure_field_gate_matches_the_plain_measure(policy: Policy, tools: Tools) -> None:
+    """measure_field reads the occasion terms only where the whole text may hold one."""
+    rp = policy.readability
+
+    def plain(text: str) -> readability.Readability:
+        return measure(
+            text,
+            raw=text,
+            vocabulary=tools.english_vocabulary,
+            split=tools.split_words,
+            occasion=lambda s: rp.occasion_terms.pattern.search(s) is not None,
+            vocabulary_rank=rp.vocabulary_rank,
+            short_words=rp.short_words,
+            run_together_words=rp.run_together_words,
+        )
+
+    for text in [*TRICKY, *_random_texts(200, MIXED, 5)]:
+        assert readability.measure_field(_Text(text), text, rp, tools) == plain(text)
+
+
+def _blank_run_reference(text: str) -> int:
+    best = run = 0
+    for line in text.split("\n"):
+        if line.strip(" |\t-_.·•"):
+            run = 0
+        else:
+            run += 1
+            best = max(best, run)
+    return best
+
+
+def test_skipped_scans_find_nothing() -> None:
+    """The scans measure skips: symbol runs under four symbols, entities without "&",
+    mojibake in ASCII text, "l33t" words without a digit; one line's blank run."""
+    for text in [*TRICKY, *_random_texts(500, ASCII, 9), *_random_texts(300, MIXED, 10)]:
+        if sum(map(readability._SYMBOLS.__contains__, text)) < 4:
+            assert not readability._SYMBOL_RUN.findall(text)
+        if "&" not in text:
+            assert not readability._ENTITY.findall(text)
+        if text.isascii():
+            assert not readability._MOJIBAKE.findall(text)
+            if not any(map(str.isdigit, text)):
+                assert not readability._LETTER_DIGIT_LETTER_TOKEN.findall(text)
+        assert readability._blank_run(text) == _blank_run_reference(text)
+
+
+class _Text:
+    def __init__(self, clean: str) -> None:
+        self.clean = clean
+        self.truncated = False
+
+
+_INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DIGITLESS_TOKEN = re.compile(r"(?<!\S)[^\s\d]++(?!\S)")
+
+
+def _strip_reference(text: str, units: frozenset[str]) -> list[str]:
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    shouting = bool(letters) and upper / letters > 0.7
+    out: list[str] = []
+    for token in _DIGITLESS_TOKEN.findall(text):
+        groups = [token] if token.isalpha() else _LETTERS.findall(token)
+        several = len(groups) > 1
+        for word in groups:
+            if several and len(word) == 1 and word.isupper():
+                continue
+            if shouting:
+                word = word.lower()
+            elif (word.isupper() and len(word) > 1) or _INNER_CAPITAL.match(word):
+                continue
+            if word.lower() in units:
+                continue
+            out.append(word)
+    return out
+
+
+def test_strip_non_words_matches_the_regex_version(policy: Policy) -> None:
+    units = policy.language.units
+    camel = ["iPhone", "AirPods", "eBay", "Dress", "été", "aÉ", "a中B", "ǅemal", "xǅ", "ⓐB", "PlayStation"]
+    rnd = random.Random(6)
+    generated = [" ".join(rnd.choice(camel + ["USB-C", "6GB", "ml", "T-Shirt", "Ⅻ", "½"])
+                          for _ in range(rnd.randint(0, 8))) for _ in range(300)]
+    for text in [*TRICKY, *camel, *generated, *_random_texts(300, MIXED + "0123456789", 7)]:
+        assert strip_non_words(text, units) == _strip_reference(text, units), text
+
+
+def test_word_counts_match_the_word_tests(policy: Policy, tools: Tools) -> None:
+    lp, vocabulary = policy.language, tools.english_vocabulary
+    limit = lp.english_vocabulary_rank
+
+    def english(lower: str) -> bool:
+        if lower in lp.english_words:
+            return True
+        if lower in lp.foreign_words or len(lower) < 2:
+            return False
+        return vocabulary.get(lower, limit) < limit
+
+    def foreign(lower: str) -> bool:
+        if lower in lp.foreign_words:
+            return True
+        return not lower.isascii() and all(language.script_of(c) == "Latin" for c in lower)
+
+    words = ["the", "a", "I", "dress", "baju", "murah", "de", "la", "été", "für", "中文", "x",
+             "Ok", "zzzz", *sorted(lp.english_words)[:50], *sorted(lp.foreign_words)[:50]]
+    words += [w for w in lp.english_words if w in lp.foreign_words]
+    for word in words:
+        assert language._word_counts([word], lp, vocabulary) == (
+            english(word.lower()), foreign(word.lower())
+        ), word
+
+
+def test_script_weights_of_ascii_text(policy: Policy) -> None:
+    for text in [ASCII, *TRICKY, *_random_texts(100, ASCII, 8)]:
+        letters = sum(1 for c in text if c.isalpha())
+        expected = {"Latin": float(letters)} if letters else {}
+        if text.isascii():
+            assert script_weights(text, policy.language.ideograph_weight) == expected
