@@ -249,3 +249,70 @@ def test_script_weights_of_ascii_text(policy: Policy) -> None:
         expected = {"Latin": float(letters)} if letters else {}
         if text.isascii():
             assert script_weights(text, policy.language.ideograph_weight) == expected
+
+
+def _promises_reference(text: str, claims) -> list[tuple[tuple[int, int], bool]]:
+    """DESC-6 / DESC-7 promises with every pattern of each list tried in every window."""
+    from bisect import bisect_left
+
+    lowered = text.lower()
+    hits = []
+    for word in claims.gate:
+        i = lowered.find(word)
+        while i >= 0:
+            hits.append(i)
+            i = lowered.find(word, i + 1)
+    windows: list[list[int]] = []
+    for i in sorted(hits):
+        a, b = max(0, i - 60), min(len(text), i + 110)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    out: list[tuple[re.Match[str], bool]] = []
+    counts = {True: 0, False: 0}
+    for a, b in windows:
+        skip = [m.span() for m in claims.exceptions.pattern.finditer(text, a, b)]
+        starts = [x for x, _ in skip]
+        for clear, patterns in ((True, claims.clear), (False, claims.unsure)):
+            if not patterns or counts[clear] >= 5:
+                continue
+            for m in patterns.pattern.finditer(text, a, b):
+                s, e = m.span()
+                k = bisect_left(starts, e) - 1
+                if k >= 0 and skip[k][1] > s:
+                    continue
+                if any(s < o.end() and o.start() < e for o, _ in out):
+                    continue
+                out.append((m, clear))
+                counts[clear] += 1
+                if counts[clear] >= 5:
+                    break
+        if counts[True] >= 5:
+            break
+    return [(m.span(), c) for m, c in out]
+
+
+def test_promises_narrowed_to_the_window_match_every_pattern(policy: Policy) -> None:
+    """DESC-6 / DESC-7 try, in each window, only the patterns whose literals it holds."""
+    from shelfcheck.rules.description import _promises
+
+    pieces = [
+        "1 year warranty", "Lifetime guarantee", "Guaranteed to last 10 years",
+        "30 Day Replacement Guarantee", "Warranty Period 1 Week", "money-back guarantee",
+        "guaranteed to fit", "1 year free replacement", "18 months free repair",
+        "Arrives in 7-15 days", "Ships within 24 hours!", "Delivery: 3-5 working days",
+        "Orders ship in two to three business days", "usually takes 15-25 days to arrive",
+        "Fast delivery guaranteed", "Free Shipping", "Cash On Delivery", "next day delivery",
+        "all orders are processed within 24 hours", "WARRANTY: 12 MONTHS", "SHİPS İN 2 DAYS",
+        "Straße", "保修1年", "3天内发货", "гарантия 12 месяцев", "envío en 3 días",
+        "Fast charging: full in 6 hours", ".", "\n", "x" * 120,
+    ]
+    rnd = random.Random(11)
+    texts = [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12))) for _ in range(400)]
+    texts += pieces
+    for claims in (policy.description.warranty, policy.description.delivery):
+        for text in texts:
+            assert [(m.span(), c) for m, c in _promises(text, claims)] == _promises_reference(
+                text, claims
+            ), text
