@@ -316,3 +316,31 @@ def test_promises_narrowed_to_the_window_match_every_pattern(policy: Policy) -> 
             assert [(m.span(), c) for m, c in _promises(text, claims)] == _promises_reference(
                 text, claims
             ), text
+
+
+def test_title_case_of_ascii_titles_matches_the_word_letters(policy: Policy, tools: Tools) -> None:
+    """TITLE-7 counts an ASCII title's letters in C; the verdict is the one read word by word."""
+    from shelfcheck.analysis.text import words
+    from shelfcheck.facts import Facts
+    from shelfcheck.model import Listing
+    from shelfcheck.rules.title import title_all_one_case
+
+    def reference(facts: Facts) -> list[str]:
+        letters = [c for w in words(facts.title.clean) for c in w if c.isupper() or c.islower()]
+        if len(letters) < policy.title.min_letters_for_case:
+            return []
+        if len(letters) < facts.title_readability.letters / 2:
+            return []
+        if all(c.isupper() for c in letters):
+            return ["upper"]
+        if all(c.islower() for c in letters):
+            return ["lower"]
+        return []
+
+    titles = [*TRICKY, "WOMEN SUMMER DRESS", "women summer dress", "USB-C CABLE 2M", "usb-c 2m",
+              "A", "ab", "AB 12", "Ab", "IPHONE 15 PRO MAX CASE", "iphone 15 case", "x_y z_w",
+              *_random_texts(200, "AaBb _-1'.", 12)]
+    for title in titles:
+        facts = Facts(Listing(id="t", title=title, description=""), policy, tools)
+        found = ["upper" if "capital letters" in h.message else "lower" for h in title_all_one_case.func(facts, policy)]
+        assert found == reference(facts), title
