@@ -344,3 +344,66 @@ def test_title_case_of_ascii_titles_matches_the_word_letters(policy: Policy, too
         facts = Facts(Listing(id="t", title=title, description=""), policy, tools)
         found = ["upper" if "capital letters" in h.message else "lower" for h in title_all_one_case.func(facts, policy)]
         assert found == reference(facts), title
+
+
+def test_alternatives_match_the_whole_alternation() -> None:
+    """gate.Alternatives tries only the terms whose literals a text holds: the same matches,
+    in the same order, as the whole alternation (terms that overlap, share a start, have no
+    literal, or differ only in case)."""
+    from shelfcheck.gate import Alternatives
+
+    terms = (
+        r"\bcall\s+(?:me|us)\b",
+        r"\bcall\b",
+        r"\bcontact\s+(?:our|my)\s+(?:[a-z]+\s+){0,2}team\b",
+        r"\bcontact\b",
+        r"\d+\s*days?",
+        r"(?<=\s)us\b",
+        r"ß+",
+        r"İstanbul",
+        r"联系(?:客服|我们)",
+        r"\bemail(?:\s+us)?\b",
+        r"\b(?:message|msg)\s+(?:us\s+)?for\s+more\b",
+    )
+    pattern = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
+    alternatives = Alternatives(terms, pattern)
+    pieces = ["call us", "CALL", "Call me", "contact our support team", "contact", "3 days",
+              " us", "SS", "ß", "istanbul", "İSTANBUL", "ıstanbul", "联系客服", "email us", "EMAIL",
+              "msg us for more", "message for more", "nothing here", "\n", ",", "x"]
+    rnd = random.Random(13)
+    texts = ["".join(rnd.choice(pieces) + rnd.choice(["", " ", ". "]) for _ in range(rnd.randint(0, 9)))
+             for _ in range(600)]
+    for text in [*pieces, *texts]:
+        narrowed = alternatives.pattern_for(text)
+        found = [m.span() for m in narrowed.finditer(text)] if narrowed else []
+        assert found == [m.span() for m in pattern.finditer(text)], text
+    # capturing groups: never narrowed (the numbers of the groups would move)
+    grouped = re.compile(r"(?:(a)b)|(?:c)", re.IGNORECASE)
+    assert Alternatives((r"(a)b", "c"), grouped).pattern_for("c") is grouped
+
+
+class _Whole:
+    """An ``Alternatives`` stand-in that always tries the whole alternation."""
+
+    def __init__(self, patterns) -> None:
+        self.pattern = patterns.pattern
+
+    def pattern_for(self, text: str) -> re.Pattern[str]:
+        return self.pattern
+
+
+def test_contact_calls_with_narrowed_patterns_match_the_whole_list(policy: Policy, monkeypatch) -> None:
+    from shelfcheck.analysis import contacts
+
+    cp = policy.description.contact
+    pieces = ["Contact us before ordering.", "message me for custom sizes", "we will reply soon",
+              "We'll get back to you", "send the name you want to us", "Line ID: @shop",
+              "drop us a line", "Email: shop@mail.com", "chat with our support team",
+              "WhatsApp: 123", "follow our store", "contact your doctor", "联系客服", "ทักแชท",
+              "CALL US NOW", "call the doctor", "for more", "Soft cotton."]
+    rnd = random.Random(14)
+    texts = [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(300)]
+    texts += pieces
+    narrowed = [contacts.find_contact_calls(text, cp) for text in texts]
+    monkeypatch.setattr(contacts, "_alternatives", _Whole)
+    assert narrowed == [contacts.find_contact_calls(text, cp) for text in texts]

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from typing import Any
-
-import ahocorasick
 
 from shelfcheck.analysis.contacts import phone_is_contact_call
 from shelfcheck.analysis.required import (
@@ -18,7 +15,7 @@ from shelfcheck.analysis.required import (
     title_enumerates,
 )
 from shelfcheck.facts import Facts
-from shelfcheck.gate import fold, required_literals
+from shelfcheck.gate import Alternatives
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import ClaimPatterns, Policy, TermSet, per_object
 from shelfcheck.rule import Hit, Rule, rule
@@ -244,88 +241,11 @@ def description_asks_to_contact(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
 _BEFORE, _AFTER = 60, 110  # how far a promise reaches around its gate word
 _MAX_SHOWN = 5  # promises of each kind (clear / unsure) collected as evidence
-_MAX_NARROWED = 256  # narrowed alternations kept per list of patterns
-
-
-class _Alternatives:
-    """A list of patterns (``Patterns``: one alternation of its terms), narrowed for each
-    window to the terms that can match there.
-
-    Every match of a term holds one of the term's required literals (see
-    :mod:`shelfcheck.gate`): a term none of whose literals is in the window cannot match
-    in it. Dropping such terms leaves every match where it was, since the alternation
-    tries its terms in order at each position and a dropped one never matches. A term
-    with no usable literal always stays; a list with capturing groups is never narrowed
-    (a dropped term would renumber the groups after it)."""
-
-    def __init__(self, patterns: TermSet) -> None:
-        self.terms = patterns.terms
-        self.full = patterns.pattern
-        narrowable = not self.full.groups
-        self.literals = [
-            required_literals(re.compile(term, self.full.flags)) if narrowable else None
-            for term in self.terms
-        ]
-        self.narrowed: dict[tuple[int, ...], re.Pattern[str]] = {}
-
-    def for_window(self, found: set[str]) -> re.Pattern[str] | None:
-        """The alternation of the terms that may match where ``found`` are the literals
-        present (case-folded); None when no term can."""
-        keep = tuple(
-            i for i, lits in enumerate(self.literals) if lits is None or not lits.isdisjoint(found)
-        )
-        if len(keep) == len(self.terms):
-            return self.full
-        if not keep:
-            return None
-        pattern = self.narrowed.get(keep)
-        if pattern is None:
-            if len(self.narrowed) >= _MAX_NARROWED:
-                self.narrowed.clear()
-            pattern = re.compile("|".join(f"(?:{self.terms[i]})" for i in keep), self.full.flags)
-            self.narrowed[keep] = pattern
-        return pattern
-
-
-class _ClaimIndex:
-    """What :func:`_promises` reads once per kind of promise: its lists of patterns, and an
-    automaton for the literals of all their terms (which of them a window holds)."""
-
-    def __init__(self, claims: ClaimPatterns) -> None:
-        self.exceptions = _Alternatives(claims.exceptions)
-        self.clear = _Alternatives(claims.clear)
-        self.unsure = _Alternatives(claims.unsure)
-        self.literals = _automaton(
-            {
-                lit
-                for alternatives in (self.exceptions, self.clear, self.unsure)
-                for lits in alternatives.literals
-                if lits
-                for lit in lits
-            }
-        )
-
-    def literals_in(self, folded: str) -> set[str]:
-        """The literals that occur in ``folded`` (a case-folded window)."""
-        if self.literals is None:
-            return set()
-        return {lit for _, lit in self.literals.iter(folded)}
-
-
-def _automaton(words: set[str]) -> Any:
-    """An Aho-Corasick automaton finding every occurrence of ``words`` (None when empty)."""
-    if not words:
-        return None
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
 
 
 @per_object
-def _claim_index(claims: ClaimPatterns) -> _ClaimIndex:
-    return _ClaimIndex(claims)
+def _alternatives(patterns: TermSet) -> Alternatives:
+    return Alternatives(patterns.terms, patterns.pattern)
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
@@ -337,7 +257,6 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 def _promises(text: str, claims: ClaimPatterns) -> list[tuple[re.Match[str], bool]]:
     """Matches of a kind of promise: (match, clear), exceptions and overlaps dropped."""
-    index = _claim_index(claims)
     lowered = text.lower()
     hits = sorted(
         i for word in claims.gate if word in lowered for i in _occurrences(lowered, word)
@@ -351,22 +270,18 @@ def _promises(text: str, claims: ClaimPatterns) -> list[tuple[re.Match[str], boo
             windows.append([a, b])
     out: list[tuple[re.Match[str], bool]] = []
     counts = {True: 0, False: 0}
-    ascii_text = text.isascii()
+    # only the patterns whose literals the text holds are tried (see gate.Alternatives)
+    exceptions = _alternatives(claims.exceptions).pattern_for(text) if windows else None
+    lists = [
+        (clear, _alternatives(patterns).pattern_for(text))
+        for clear, patterns in ((True, claims.clear), (False, claims.unsure))
+        if windows and patterns
+    ]
     for a, b in windows:
-        # only the patterns whose literals the window holds are tried (ASCII text: its
-        # lower case is its case-folded form, character for character)
-        found = index.literals_in(lowered[a:b] if ascii_text else fold(text[a:b]))
-        exceptions = index.exceptions.for_window(found)
         skip = [m.span() for m in exceptions.finditer(text, a, b)] if exceptions else []
         starts = [x for x, _ in skip]
-        for clear, patterns, alternatives in (
-            (True, claims.clear, index.clear),
-            (False, claims.unsure, index.unsure),
-        ):
-            if not patterns or counts[clear] >= _MAX_SHOWN:
-                continue
-            pattern = alternatives.for_window(found)
-            if pattern is None:
+        for clear, pattern in lists:
+            if pattern is None or counts[clear] >= _MAX_SHOWN:
                 continue
             for m in pattern.finditer(text, a, b):
                 s, e = m.span()
