@@ -184,9 +184,12 @@ def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, .
     patterns = _alternatives(policy.call_patterns).pattern_for(text)
     found += [(m, "phrase") for m in patterns.finditer(text)] if patterns else []
     for m in policy.messengers.finditer(text):
+        # short snippets: their regexes run directly (a gate pass would cost more)
         after = text[m.end() : m.end() + 30]
         before = text[max(0, m.start() - 40) : m.start()]
-        if policy.messenger_after.search(after) or policy.messenger_before.search(before):
+        if policy.messenger_after.pattern.search(after) or policy.messenger_before.pattern.search(
+            before
+        ):
             found.append((m, "messenger"))
     if not found:
         return ()

@@ -58,6 +58,8 @@ _GLUE_WORDS = frozenset({"for", "the", "and", "of", "a", "an", "to", "with", "in
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 #: A whole token (between spaces) with a letter, a digit and a letter in a row ("Pr1m3").
 _LETTER_DIGIT_LETTER_TOKEN = re.compile(r"(?<!\S)\S*?[a-z]\d[a-z]\S*", re.IGNORECASE)
+#: What every such token holds: one plain scan tells whether a text has any.
+_LETTER_DIGIT_LETTER = re.compile(r"[a-z]\d[a-z]", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<!\S)#[^\W\d_]\w*")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
 
@@ -74,7 +76,6 @@ _ASCII_SPACES = _ascii_bytes(str.isspace)
 _ASCII_UPPER = _ascii_bytes(str.isupper)
 _ASCII_LOWER = _ascii_bytes(str.islower)
 _ASCII_SYMBOLS = _ascii_bytes(_SYMBOLS.__contains__)
-_ASCII_DIGITS = _ascii_bytes(str.isdigit)
 #: What ``_EDGE_PUNCT`` strips from an ASCII token: every ASCII character that is no ``\w``.
 _ASCII_NOT_WORD = "".join(chr(c) for c in range(128) if not re.match(r"\w", chr(c)))
 
@@ -311,14 +312,12 @@ def measure(
         symbols = _count(data, _ASCII_SYMBOLS)
         upper = _count(data, _ASCII_UPPER)
         cased = upper + _count(data, _ASCII_LOWER)
-        has_digit = _count(data, _ASCII_DIGITS) > 0
     else:
         letters = sum(map(str.isalpha, text))
         nonspace = len(text) - sum(map(str.isspace, text))
         symbols = sum(map(_SYMBOLS.__contains__, text))
         upper = sum(map(str.isupper, text))
         cased = upper + sum(map(str.islower, text))
-        has_digit = True  # not counted: the scan below decides
     strip_edges = _strip_ascii_edges if ascii_text else _strip_edges
 
     run_together: list[str] = []
@@ -332,7 +331,7 @@ def measure(
             for core in (strip_edges(t) for t in _LETTER_DIGIT_LETTER_TOKEN.findall(text))
             if _LEET.match(core) and not core.isupper()
         ]
-        if has_digit
+        if _LETTER_DIGIT_LETTER.search(text)
         else []
     )
     for token in tokens:

@@ -280,7 +280,7 @@ FORM_RULES = (
 
 def _platform_domain(link_text: str, policy: Policy) -> bool:
     """A bare "flipkart.com" names a platform: TITLE-2 / DESC-3 say it, not the link rules."""
-    return bool(policy.platforms.forbidden.search(link_text))
+    return bool(policy.platforms.forbidden.pattern.search(link_text))  # a snippet: no gate
 
 
 def link_hits(facts: Facts, policy: Policy, field: str) -> Iterator[Hit]:
@@ -374,9 +374,10 @@ def title_absolute_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
     tp = policy.title
     text = facts.title.clean
     for m in tp.absolute_claims.finditer(text):
-        if tp.claim_slogan_after.search(text[m.end() : m.end() + 30]):
+        # short snippets around the claim: their regexes run directly, without a gate pass
+        if tp.claim_slogan_after.pattern.search(text[m.end() : m.end() + 30]):
             continue
-        if tp.claim_label_before.search(text[max(0, m.start() - 20) : m.start()]):
+        if tp.claim_label_before.pattern.search(text[max(0, m.start() - 20) : m.start()]):
             continue
         yield Hit(
             field="title",
