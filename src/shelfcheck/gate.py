@@ -257,3 +257,48 @@ class Gated:
         if literals is not None and (not literals or literals.isdisjoint(present(text))):
             return None
         return self.pattern.search(text)
+
+
+class Alternatives:
+    """An alternation of regexes, ``(?:t1)|(?:t2)|...`` (a ``Patterns`` list), that tries on
+    a text only the terms whose own literals the text holds.
+
+    A term none of whose literals occurs in the text cannot match in it; dropping it from
+    the alternation leaves every other match where it was, since the alternation tries its
+    terms in order at each position and the dropped one never matches there. A term with
+    no usable literal always stays; a list with capturing groups is never narrowed (the
+    groups after a dropped term would be renumbered). A narrowed alternation is compiled
+    once per set of terms."""
+
+    __slots__ = ("terms", "pattern", "gates", "narrowed")
+
+    #: narrowed alternations kept (each a subset of the terms)
+    MAX_NARROWED = 256
+
+    def __init__(self, terms: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+        self.terms = terms
+        self.pattern = pattern
+        self.gates: list[frozenset[int] | None] | None = (
+            None if pattern.groups else [Gated(re.compile(t, pattern.flags)).literals for t in terms]
+        )
+        self.narrowed: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def pattern_for(self, text: str) -> re.Pattern[str] | None:
+        """The alternation of the terms that may match in ``text`` (or in any part of
+        it); None when none can."""
+        gates = self.gates
+        if gates is None:
+            return self.pattern
+        found = present(text)
+        keep = tuple(i for i, lits in enumerate(gates) if lits is None or not lits.isdisjoint(found))
+        if len(keep) == len(gates):
+            return self.pattern
+        if not keep:
+            return None
+        narrowed = self.narrowed.get(keep)
+        if narrowed is None:
+            if len(self.narrowed) >= self.MAX_NARROWED:
+                self.narrowed.clear()
+            narrowed = re.compile("|".join(f"(?:{self.terms[i]})" for i in keep), self.pattern.flags)
+            self.narrowed[keep] = narrowed
+        return narrowed

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
-from shelfcheck.policy import ContactPolicy, PhonePolicy, TermSet
+from shelfcheck.gate import Alternatives
+from shelfcheck.policy import ContactPolicy, PhonePolicy, TermSet, per_object
 
 # A run of digits with the separators phone numbers are written with.
 _DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+\s?)?\(?\d(?:[ \-.()\u2013/]{0,3}\d)+(?![\w])")
@@ -179,11 +180,16 @@ def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, .
     WeChat"). A messenger named as a product feature ("shows WhatsApp notifications") and
     the allowed invitations ("follow our store", "rate us") are not calls."""
     found = [(m, "phrase") for m in policy.calls.finditer(text)]
-    found += [(m, "phrase") for m in policy.call_patterns.finditer(text)]
+    # the call patterns whose literals the text holds (see gate.Alternatives)
+    patterns = _alternatives(policy.call_patterns).pattern_for(text)
+    found += [(m, "phrase") for m in patterns.finditer(text)] if patterns else []
     for m in policy.messengers.finditer(text):
+        # short snippets: their regexes run directly (a gate pass would cost more)
         after = text[m.end() : m.end() + 30]
         before = text[max(0, m.start() - 40) : m.start()]
-        if policy.messenger_after.search(after) or policy.messenger_before.search(before):
+        if policy.messenger_after.pattern.search(after) or policy.messenger_before.pattern.search(
+            before
+        ):
             found.append((m, "messenger"))
     if not found:
         return ()
@@ -198,6 +204,11 @@ def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, .
             continue
         out.append(ContactCall(m.group(0), (s, e), kind))
     return tuple(sorted(out, key=lambda c: c.span))
+
+
+@per_object
+def _alternatives(patterns: TermSet) -> Alternatives:
+    return Alternatives(patterns.terms, patterns.pattern)
 
 
 def phone_is_contact_call(phone: Phone, policy: PhonePolicy) -> bool:

@@ -59,6 +59,7 @@ _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGITLESS_TOKEN = re.compile(r"(?<!\S)[^\s\d]++(?!\S)")
 _SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
 _INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +114,33 @@ def script_of(char: str) -> str | None:
 _FIRST_NON_LATIN = "\u0250"
 
 
+#: ASCII text (most titles and descriptions) is counted in C with ``bytes.translate``: the
+#: ASCII characters each ``str`` test holds for, derived from that same test.
+_ASCII_LETTERS = bytes(c for c in range(128) if chr(c).isalpha())
+_ASCII_UPPER = bytes(c for c in range(128) if chr(c).isupper())
+
+
+def _letters(text: str) -> int:
+    """How many characters of ``text`` are letters (``str.isalpha``)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_LETTERS))
+    return sum(map(str.isalpha, text))
+
+
+def _capitals(text: str) -> int:
+    """How many characters of ``text`` are upper case (``str.isupper``: letters only)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_UPPER))
+    return sum(map(str.isupper, text))
+
+
 def script_weights(text: str, ideograph_weight: float) -> dict[str, float]:
     """Letters per script; an ideograph (Han, Kana, Hangul) weighs like a few Latin letters."""
-    if text and max(text) < _FIRST_NON_LATIN:
+    if text.isascii() or max(text) < _FIRST_NON_LATIN:
         # every character is Latin (most listings): count the letters in C, not one by one
-        letters = sum(map(str.isalpha, text))
+        letters = _letters(text)
         return {"Latin": float(letters)} if letters else {}
     counts: dict[str, float] = {}
     for char in text:
@@ -140,24 +163,40 @@ def strip_non_words(text: str, units: frozenset[str]) -> list[str]:
     is in capitals (then it is lower-cased instead, so an
     all-caps title in another language is still read).
     """
-    letters = sum(map(str.isalpha, text))
-    upper = sum(map(str.isupper, text))  # only letters are upper-case
-    shouting = bool(letters) and upper / letters > 0.7
+    letters = _letters(text)
+    shouting = bool(letters) and _capitals(text) / letters > 0.7  # only letters are upper-case
+    # without a digit every token is whole-digitless: str.split() finds the same tokens
+    # (its whitespace is the regex's \s)
+    tokens = _DIGITLESS_TOKEN.findall(text) if _DIGIT.search(text) else text.split()
     out: list[str] = []
-    for token in _DIGITLESS_TOKEN.findall(text):
-        groups = [token] if token.isalpha() else _LETTERS.findall(token)
+    for token in tokens:
+        if token.isalpha():  # one word (most tokens)
+            if shouting:
+                token = token.lower()
+            elif (token.isupper() and len(token) > 1) or _is_camel_case(token):
+                continue
+            if token.lower() not in units:
+                out.append(token)
+            continue
+        groups = _LETTERS.findall(token)
         several = len(groups) > 1
         for word in groups:
             if several and len(word) == 1 and word.isupper():
                 continue  # the "C" of "USB-C", the "T" of "T-Shirt"
             if shouting:
                 word = word.lower()
-            elif (word.isupper() and len(word) > 1) or _INNER_CAPITAL.match(word):
+            elif (word.isupper() and len(word) > 1) or _is_camel_case(word):
                 continue
             if word.lower() in units:
                 continue
             out.append(word)
     return out
+
+
+def _is_camel_case(word: str) -> bool:
+    """A lower-case letter followed by a capital in a word of letters ("iPhone", "AirPods").
+    A word whose rest is lower case ("Dress", "été") has no capital there: no regex needed."""
+    return not word[1:].islower() and _INNER_CAPITAL.match(word) is not None
 
 
 def _lingua_vote(detector: Any, text: str) -> tuple[str, float]:
@@ -175,33 +214,28 @@ def _fasttext_vote(detector: Any, text: str) -> tuple[str, float]:
     return (str(found[0]["lang"]), float(found[0]["score"]))
 
 
-def _is_foreign_word(word: str, policy: LanguagePolicy) -> bool:
-    """A common function word of another language, or a word with letters that English
-    never uses (é, ñ, ữ)."""
-    lower = word.lower()
-    if lower in policy.foreign_words:
-        return True
-    return not lower.isascii() and all(script_of(c) == "Latin" for c in lower)
-
-
-def _is_english_word(word: str, policy: LanguagePolicy, vocabulary: Mapping[str, int]) -> bool:
-    """A common English word: on the policy's list, or among the most frequent English words
-    and not a function word of another language."""
-    lower = word.lower()
-    if lower in policy.english_words:
-        return True
-    if lower in policy.foreign_words or len(lower) < 2:
-        return False
-    limit: int = policy.english_vocabulary_rank
-    return vocabulary.get(lower, limit) < limit
-
-
 def _word_counts(
     words: list[str], policy: LanguagePolicy, vocabulary: Mapping[str, int]
 ) -> tuple[int, int]:
-    """How many of ``words`` are common English words / foreign-looking words."""
-    english = sum(1 for w in words if _is_english_word(w, policy, vocabulary))
-    foreign = sum(1 for w in words if _is_foreign_word(w, policy))
+    """How many of ``words`` are common English words / foreign-looking words.
+
+    English: on the policy's list, or among the most frequent English words and not a
+    function word of another language. Foreign-looking: a common function word of another
+    language, or a word with letters that English never uses (é, ñ, ữ).
+    """
+    english_words, foreign_words = policy.english_words, policy.foreign_words
+    limit: int = policy.english_vocabulary_rank
+    english = foreign = 0
+    for word in words:
+        lower = word.lower()
+        if lower in foreign_words:
+            foreign += 1
+            english += lower in english_words
+            continue
+        if lower in english_words or (len(lower) >= 2 and vocabulary.get(lower, limit) < limit):
+            english += 1
+        if not lower.isascii() and all(script_of(c) == "Latin" for c in lower):
+            foreign += 1
     return english, foreign
 
 
@@ -215,11 +249,12 @@ def english_share(text: str, policy: LanguagePolicy, vocabulary: Mapping[str, in
     total = 0
     english_letters = 0
     for segment in _SEGMENT.split(text):
-        letters = sum(1 for c in segment if c.isalpha())
+        letters = _letters(segment)
         total += letters
         words = strip_non_words(segment, policy.units)
         english, foreign = _word_counts(words, policy, vocabulary)
-        foreign += sum(1 for w in words if script_of(w[0]) not in ("Latin", None))
+        if not segment.isascii():  # an ASCII word is Latin
+            foreign += sum(1 for w in words if script_of(w[0]) not in ("Latin", None))
         if (
             english >= 2
             and english >= 2 * foreign + (1 if foreign else 0)
@@ -281,7 +316,7 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
         else text,
         policy.units,
     )
-    letters = sum(len(w) for w in words)
+    letters = sum(map(len, words))
     if letters < policy.min_letters:
         return LanguageResult(
             None, 0.0, None, "too-short", f"{letters} letters after stripping codes and units"

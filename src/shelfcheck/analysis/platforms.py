@@ -49,9 +49,11 @@ def find_platform_mentions(text: str, platforms: Platforms) -> tuple[Mention, ..
 
 
 def _is_compatibility(text: str, start: int, end: int, platforms: Platforms) -> bool:
+    # short snippets: their regexes run directly, a gate pass would cost more than it saves
     stripped = _POSSESSIVE.sub("", text[end : end + 40])
-    line = platforms.product_lines.search(stripped)
+    line = platforms.product_lines.pattern.search(stripped)
     if line and line.start() == 0:
         return True
     before = text[max(0, start - 30) : start].rstrip()
-    return any(c.end() == len(before) for c in platforms.compatibility_cues.finditer(before))
+    cues = platforms.compatibility_cues.pattern
+    return any(c.end() == len(before) for c in cues.finditer(before))

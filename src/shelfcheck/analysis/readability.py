@@ -58,8 +58,26 @@ _GLUE_WORDS = frozenset({"for", "the", "and", "of", "a", "an", "to", "with", "in
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 #: A whole token (between spaces) with a letter, a digit and a letter in a row ("Pr1m3").
 _LETTER_DIGIT_LETTER_TOKEN = re.compile(r"(?<!\S)\S*?[a-z]\d[a-z]\S*", re.IGNORECASE)
+#: What every such token holds: one plain scan tells whether a text has any.
+_LETTER_DIGIT_LETTER = re.compile(r"[a-z]\d[a-z]", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<!\S)#[^\W\d_]\w*")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|]|\s[-–—]\s|\s(?=#))\s*")
+
+
+def _ascii_bytes(test: Callable[[str], bool]) -> bytes:
+    """The ASCII characters for which ``test`` holds, as bytes (a ``bytes.translate`` table)."""
+    return bytes(c for c in range(128) if test(chr(c)))
+
+
+#: ASCII text (most titles and descriptions) is counted in C with ``bytes.translate``: the
+#: characters each ``str`` test (isalpha, isspace, ...) holds for, derived from that same test.
+_ASCII_LETTERS = _ascii_bytes(str.isalpha)
+_ASCII_SPACES = _ascii_bytes(str.isspace)
+_ASCII_UPPER = _ascii_bytes(str.isupper)
+_ASCII_LOWER = _ascii_bytes(str.islower)
+_ASCII_SYMBOLS = _ascii_bytes(_SYMBOLS.__contains__)
+#: What ``_EDGE_PUNCT`` strips from an ASCII token: every ASCII character that is no ``\w``.
+_ASCII_NOT_WORD = "".join(chr(c) for c in range(128) if not re.match(r"\w", chr(c)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +134,22 @@ class Readability:
     def garbled(self) -> bool:
         """Mojibake or entity soup: the text cannot be judged for its language."""
         return self.mojibake_share >= 0.1 or self.entity_share >= 0.5
+
+
+def _count(data: bytes, table: bytes) -> int:
+    """How many bytes of ``data`` are among the bytes of ``table``."""
+    return len(data) - len(data.translate(None, table))
+
+
+def _strip_edges(token: str) -> str:
+    """The token without the punctuation around it ("(Pr1m3)," -> "Pr1m3")."""
+    return _EDGE_PUNCT.sub("", token)
+
+
+def _strip_ascii_edges(token: str) -> str:
+    """:func:`_strip_edges` of an ASCII token, without the regex (a token holds no newline,
+    before which ``$`` would also match)."""
+    return token.strip(_ASCII_NOT_WORD)
 
 
 def _run_together(
@@ -186,26 +220,40 @@ def _repetition(words: list[str]) -> tuple[str, float]:
 
 def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSignals:
     segments = [s for s in _TAG_SPLIT.split(text) if s.strip(" #")]
-    hashtags = len(_HASHTAG.findall(text))
+    hashtags = len(_HASHTAG.findall(text)) if "#" in text else 0
     # each segment's lower-cased words, found once and read three times below
     segment_words = [_WORD.findall(s.lower()) for s in segments]
     occasion_tags = []
-    shared: Counter[str] = Counter()
+    shared: dict[str, int] = {}  # in how many gift/occasion tags each word is
     for s, ws in zip(segments, segment_words, strict=True):
         if occasion(s):
             occasion_tags.append(s)
-            shared.update(w for w in set(ws) if w not in _GLUE_WORDS)
-    counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
-    duplicates = [n for n, c in counts.items() if c > 1]
-    heads = Counter(ws[-1] for ws in segment_words if ws)
-    head, head_count = heads.most_common(1)[0] if heads else ("", 0)
+            for w in set(ws):
+                if w not in _GLUE_WORDS:
+                    shared[w] = shared.get(w, 0) + 1
+    if len(segments) > 1:
+        counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
+        duplicates = [n for n, c in counts.items() if c > 1]
+        heads = Counter(ws[-1] for ws in segment_words if ws)
+        head, head_count = heads.most_common(1)[0] if heads else ("", 0)
+    else:  # one tag at most (most titles): nothing repeats, its last word closes it once
+        duplicates = []
+        last = segment_words[0][-1:] if segment_words else []
+        head, head_count = (last[0], 1) if last else ("", 0)
     lower = [w.lower() for w in words]
-    before: dict[str, set[str]] = {}
-    for prev, word in pairwise(lower):
-        before.setdefault(word, set()).add(prev)
-    chained, chained_count = max(
-        ((w, len(p)) for w, p in before.items() if len(w) > 2), key=lambda x: x[1], default=("", 0)
-    )
+    if len(set(lower)) == len(lower):
+        # no word said twice: each follows one word only, and the first long one wins the tie
+        chained = next((w for w in lower[1:] if len(w) > 2), "")
+        chained_count = 1 if chained else 0
+    else:
+        before: dict[str, set[str]] = {}
+        for prev, word in pairwise(lower):
+            before.setdefault(word, set()).add(prev)
+        chained, chained_count = max(
+            ((w, len(p)) for w, p in before.items() if len(w) > 2),
+            key=lambda x: x[1],
+            default=("", 0),
+        )
     return TagSignals(
         segments=len(segments),
         hashtags=hashtags,
@@ -220,6 +268,8 @@ def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSi
 
 
 def _blank_run(text: str) -> int:
+    if "\n" not in text:  # one line: a gap of one blank line at most
+        return 0 if text.strip(" |\t-_.·•") else 1
     best = run = 0
     for line in text.split("\n"):
         if line.strip(" |\t-_.·•"):
@@ -251,24 +301,41 @@ def measure(
     fragments, repetition and tags (TITLE-4..6) are left empty.
     """
     text = clean[:max_chars]
+    ascii_text = text.isascii()
     tokens = _TOKEN.findall(text) if word_signals else []
     words = _WORD.findall(text)
-    # character counts with C-level map(): these run on every title and description
-    letters = sum(map(str.isalpha, text))
-    nonspace = len(text) - sum(map(str.isspace, text))
+    # character counts in C: these run on every title and description
+    if ascii_text:
+        data = text.encode("ascii")
+        letters = _count(data, _ASCII_LETTERS)
+        nonspace = len(data) - _count(data, _ASCII_SPACES)
+        symbols = _count(data, _ASCII_SYMBOLS)
+        upper = _count(data, _ASCII_UPPER)
+        cased = upper + _count(data, _ASCII_LOWER)
+    else:
+        letters = sum(map(str.isalpha, text))
+        nonspace = len(text) - sum(map(str.isspace, text))
+        symbols = sum(map(_SYMBOLS.__contains__, text))
+        upper = sum(map(str.isupper, text))
+        cased = upper + sum(map(str.islower, text))
+    strip_edges = _strip_ascii_edges if ascii_text else _strip_edges
 
     run_together: list[str] = []
     run_letters = 0
     fragments: list[str] = []
     alpha_tokens = 0
     # a "l33t" word has a letter, a digit and a letter in a row: only such tokens are read
-    leet = [
-        core
-        for core in (_EDGE_PUNCT.sub("", t) for t in _LETTER_DIGIT_LETTER_TOKEN.findall(text))
-        if _LEET.match(core) and not core.isupper()
-    ]
+    leet = (
+        [
+            core
+            for core in (strip_edges(t) for t in _LETTER_DIGIT_LETTER_TOKEN.findall(text))
+            if _LEET.match(core) and not core.isupper()
+        ]
+        if _LETTER_DIGIT_LETTER.search(text)
+        else []
+    )
     for token in tokens:
-        core = _EDGE_PUNCT.sub("", token)
+        core = strip_edges(token)
         if not core:
             continue
         # fewer than two letters per word cannot be words run together: most tokens stop here
@@ -284,14 +351,12 @@ def measure(
             if _is_fragment(core, vocabulary, vocabulary_rank, short_words):
                 fragments.append(core)
 
-    symbol_runs = _SYMBOL_RUN.findall(text)
-    symbols = sum(map(_SYMBOLS.__contains__, text))
+    # a run needs four symbols; entities need "&"; mojibake needs characters outside ASCII
+    symbol_runs = _SYMBOL_RUN.findall(text) if symbols >= 4 else []
     phrase, repetition = _repetition(words) if word_signals else ("", 0.0)
-    upper = sum(map(str.isupper, text))
-    cased = upper + sum(map(str.islower, text))
     raw_text = raw[: max_chars * 10]
-    entities = sum(len(m) for m in _ENTITY.findall(raw_text))
-    mojibake = _MOJIBAKE.findall(text)
+    entities = sum(len(m) for m in _ENTITY.findall(raw_text)) if "&" in raw_text else 0
+    mojibake = [] if ascii_text else _MOJIBAKE.findall(text)
     return Readability(
         words=len(words),
         letters=letters,
@@ -319,13 +384,21 @@ def measure_field(
     text: Text, raw: str | None, policy: ReadabilityPolicy, tools: Any, *, word_signals: bool = True
 ) -> Readability:
     """:func:`measure` with the policy's settings and the shared English vocabulary."""
+    terms = policy.occasion_terms
+    # A tag is a piece of the text: where the whole text lacks every literal an occasion term
+    # needs (its gate, read once per text), no tag holds one, and no tag is gated on its own.
+    if word_signals and terms.may_match(text.clean):
+        pattern = terms.pattern
+        occasion: Callable[[str], bool] = lambda segment: pattern.search(segment) is not None
+    else:
+        occasion = lambda segment: False
     return measure(
         text.clean,
         raw=raw or "",
         truncated=text.truncated,
         vocabulary=tools.english_vocabulary,
         split=tools.split_words,
-        occasion=lambda segment: policy.occasion_terms.search(segment) is not None,
+        occasion=occasion,
         vocabulary_rank=policy.vocabulary_rank,
         short_words=policy.short_words,
         run_together_words=policy.run_together_words,

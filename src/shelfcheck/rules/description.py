@@ -15,8 +15,9 @@ from shelfcheck.analysis.required import (
     title_enumerates,
 )
 from shelfcheck.facts import Facts
+from shelfcheck.gate import Alternatives
 from shelfcheck.model import Doubt, Reason
-from shelfcheck.policy import ClaimPatterns, Policy
+from shelfcheck.policy import ClaimPatterns, Policy, TermSet, per_object
 from shelfcheck.rule import Hit, Rule, rule
 from shelfcheck.rules.title import link_hits
 
@@ -242,6 +243,11 @@ _BEFORE, _AFTER = 60, 110  # how far a promise reaches around its gate word
 _MAX_SHOWN = 5  # promises of each kind (clear / unsure) collected as evidence
 
 
+@per_object
+def _alternatives(patterns: TermSet) -> Alternatives:
+    return Alternatives(patterns.terms, patterns.pattern)
+
+
 def _occurrences(text: str, word: str) -> Iterator[int]:
     i = text.find(word)
     while i >= 0:
@@ -253,7 +259,7 @@ def _promises(text: str, claims: ClaimPatterns) -> list[tuple[re.Match[str], boo
     """Matches of a kind of promise: (match, clear), exceptions and overlaps dropped."""
     lowered = text.lower()
     hits = sorted(
-        i for word in claims.gate for i in _occurrences(lowered, word)
+        i for word in claims.gate if word in lowered for i in _occurrences(lowered, word)
     )  # read only around the words a promise needs
     windows: list[list[int]] = []
     for i in hits:
@@ -264,13 +270,20 @@ def _promises(text: str, claims: ClaimPatterns) -> list[tuple[re.Match[str], boo
             windows.append([a, b])
     out: list[tuple[re.Match[str], bool]] = []
     counts = {True: 0, False: 0}
+    # only the patterns whose literals the text holds are tried (see gate.Alternatives)
+    exceptions = _alternatives(claims.exceptions).pattern_for(text) if windows else None
+    lists = [
+        (clear, _alternatives(patterns).pattern_for(text))
+        for clear, patterns in ((True, claims.clear), (False, claims.unsure))
+        if windows and patterns
+    ]
     for a, b in windows:
-        skip = [m.span() for m in claims.exceptions.pattern.finditer(text, a, b)]
+        skip = [m.span() for m in exceptions.finditer(text, a, b)] if exceptions else []
         starts = [x for x, _ in skip]
-        for clear, patterns in ((True, claims.clear), (False, claims.unsure)):
-            if not patterns or counts[clear] >= _MAX_SHOWN:
+        for clear, pattern in lists:
+            if pattern is None or counts[clear] >= _MAX_SHOWN:
                 continue
-            for m in patterns.pattern.finditer(text, a, b):
+            for m in pattern.finditer(text, a, b):
                 s, e = m.span()
                 k = bisect_left(starts, e) - 1  # the last exception starting before e
                 if k >= 0 and skip[k][1] > s:

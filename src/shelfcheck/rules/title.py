@@ -14,6 +14,9 @@ from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy
 from shelfcheck.rule import Hit, rule
 
+#: Every ASCII byte but the letters (a ``bytes.translate`` deletion table).
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+
 
 @rule("TITLE-3", reason=Reason.TITLE, doubt=Doubt.SELLER)
 def title_mentions_free_shipping(facts: Facts, policy: Policy) -> Iterator[Hit]:
@@ -52,15 +55,25 @@ def title_all_one_case(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## Doubt
     Seller's side; the check is exact, so a hit is clear.
     """
-    letters = [c for word in words(facts.title.clean) for c in word if c.isupper() or c.islower()]
-    if len(letters) < policy.title.min_letters_for_case:
+    title = facts.title.clean
+    if title.isascii():
+        # every ASCII letter is cased and inside a word: the same letters, counted in C
+        cased = title.encode("ascii").translate(None, _NOT_ASCII_LETTERS)
+        count = len(cased)
+        all_upper, all_lower = not cased or cased.isupper(), not cased or cased.islower()
+    else:
+        letters = [c for word in words(title) for c in word if c.isupper() or c.islower()]
+        count = len(letters)
+        all_upper = all(c.isupper() for c in letters)
+        all_lower = all(c.islower() for c in letters)
+    if count < policy.title.min_letters_for_case:
         return
-    if len(letters) < facts.title_readability.letters / 2:
+    if count < facts.title_readability.letters / 2:
         return  # mostly a script without case (Chinese, Thai): a Latin code in it is no "case"
-    if all(c.isupper() for c in letters):
-        yield Hit(field="title", evidence=facts.title.clean[:200], message="The title is written entirely in capital letters; use normal case.")
-    elif all(c.islower() for c in letters):
-        yield Hit(field="title", evidence=facts.title.clean[:200], message="The title is written entirely in lower case; capitalise it normally.")
+    if all_upper:
+        yield Hit(field="title", evidence=title[:200], message="The title is written entirely in capital letters; use normal case.")
+    elif all_lower:
+        yield Hit(field="title", evidence=title[:200], message="The title is written entirely in lower case; capitalise it normally.")
 
 
 # --- form: readability, repetition, tags, case, language (TITLE-4..8) ---------------------
@@ -267,7 +280,7 @@ FORM_RULES = (
 
 def _platform_domain(link_text: str, policy: Policy) -> bool:
     """A bare "flipkart.com" names a platform: TITLE-2 / DESC-3 say it, not the link rules."""
-    return bool(policy.platforms.forbidden.search(link_text))
+    return bool(policy.platforms.forbidden.pattern.search(link_text))  # a snippet: no gate
 
 
 def link_hits(facts: Facts, policy: Policy, field: str) -> Iterator[Hit]:
@@ -361,9 +374,10 @@ def title_absolute_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
     tp = policy.title
     text = facts.title.clean
     for m in tp.absolute_claims.finditer(text):
-        if tp.claim_slogan_after.search(text[m.end() : m.end() + 30]):
+        # short snippets around the claim: their regexes run directly, without a gate pass
+        if tp.claim_slogan_after.pattern.search(text[m.end() : m.end() + 30]):
             continue
-        if tp.claim_label_before.search(text[max(0, m.start() - 20) : m.start()]):
+        if tp.claim_label_before.pattern.search(text[max(0, m.start() - 20) : m.start()]):
             continue
         yield Hit(
             field="title",
