@@ -136,6 +136,10 @@ def _ensure_bootstrap_key(session: Any, key: str | None) -> None:
         )
 
 
+#: How long a thread runs before another that waits gets the GIL (Python's default: 5 ms).
+GIL_SWITCH_S = 0.001
+
+
 def start(state: ServiceState) -> None:
     """Migrate, make sure the secret and the bootstrap key exist, start the workers."""
     state.db.migrate()
@@ -152,6 +156,10 @@ def start(state: ServiceState) -> None:
         # walks took ~8% of a loaded server's CPU).
         gc.collect()
         gc.freeze()
+    # The group writer thread holds the store (and, on SQLite, the write lock other processes
+    # wait for) while it writes; with the default 5 ms switch interval it waited that long
+    # for the GIL behind a request thread's review. 1 ms: ~7% more of the cores used.
+    sys.setswitchinterval(GIL_SWITCH_S)
     state.writer.start()
     state.pool.start()
     state.sequencer.start()
