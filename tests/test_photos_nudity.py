@@ -58,3 +58,52 @@ def test_a_product_photo_is_scored_and_passes(tmp_path: Path, tools: Tools) -> N
     decision = review(listing, policy=policy, tools=tools)
     assert not [f for f in decision.findings if f.rule == "OFFENSIVE-1"]
     assert not any("OFFENSIVE-1 on photos: not run" in s for s in decision.skipped)
+
+
+def _figure(seed: int) -> "np.ndarray":
+    """A drawn, clothed figure with a face (the detector scores it as a face, nothing
+    else), so there are boxes to compare; none of the test photos shows nudity."""
+    import random
+
+    import numpy as np
+    from PIL import ImageFilter
+
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (rnd.choice([640, 800]), 800), (rnd.randint(150, 255),) * 3)
+    draw = ImageDraw.Draw(image)
+    skin = (rnd.randint(190, 235), rnd.randint(140, 180), rnd.randint(110, 150))
+    cx = 320 + rnd.randint(-40, 40)
+    draw.ellipse([cx - 60, 60, cx + 60, 210], fill=skin)
+    draw.rectangle([cx - 25, 200, cx + 25, 240], fill=skin)
+    draw.rounded_rectangle([cx - 120, 230, cx + 120, 520], 60, fill=(rnd.randint(60, 200), 40, 90))
+    draw.line([cx - 120, 250, cx - 200, 480], fill=skin, width=45)
+    draw.line([cx + 120, 250, cx + 200, 480], fill=skin, width=45)
+    draw.rectangle([cx - 110, 500, cx + 110, 600], fill=(30, 40, rnd.randint(60, 160)))
+    draw.line([cx - 60, 600, cx - 70, 790], fill=skin, width=60)
+    draw.line([cx + 60, 600, cx + 70, 790], fill=skin, width=60)
+    draw.ellipse([cx - 35, 110, cx - 15, 125], fill=(40, 30, 20))
+    draw.ellipse([cx + 15, 110, cx + 35, 125], fill=(40, 30, 20))
+    draw.arc([cx - 30, 140, cx + 30, 185], 20, 160, fill=(150, 60, 60), width=6)
+    return np.asarray(image.filter(ImageFilter.GaussianBlur(2)))
+
+
+def test_scores_equal_nudenets_own_detector(tools: Tools) -> None:
+    """The one-thread, vectorised detector reports what ``NudeDetector.detect`` reports:
+    the same best box and score, for every label and for a subset of them."""
+    import numpy as np
+
+    reference = nudenet.NudeDetector()
+    every = frozenset(tools.nudity.labels)
+    faces = frozenset(label for label in every if label.startswith("FACE"))
+    seen = 0
+    for seed in range(8):
+        rgb = _figure(seed)
+        found = reference.detect(np.ascontiguousarray(rgb[:, :, ::-1]))
+        seen += bool(found)
+        for labels in (every, faces, frozenset(load_policy().photo.nudity.labels)):
+            expected = max(((float(d["score"]), d["class"]) for d in found if d["class"] in labels),
+                           default=(0.0, ""))
+            score, label = tools.nudity.best(rgb, labels)
+            assert label == expected[1]
+            assert score == pytest.approx(expected[0], abs=1e-5)
+    assert seen  # the drawn photos gave the detector boxes to compare

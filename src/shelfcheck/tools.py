@@ -81,10 +81,12 @@ class Tools:
         """nudenet's detector when the optional extra is installed (its model files are
         AGPL-3.0, so it is opt-in: ``pip install shelfcheck[nudity]``), else None."""
         try:
-            from nudenet import NudeDetector
+            import nudenet  # noqa: F401
         except ImportError:
             return None
-        return NudeDetector()
+        from shelfcheck.photos.nudity import NudityDetector
+
+        return NudityDetector()
 
     @cached_property
     def photo_cache(self) -> Any:

@@ -166,12 +166,10 @@ def analyse(
 def _nudity(detector: Any, rgb: np.ndarray, labels: frozenset[str]) -> tuple[float | None, str]:
     """The best score among ``labels`` from nudenet's detector (None when it failed)."""
     try:
-        found = detector.detect(np.ascontiguousarray(rgb[:, :, ::-1]))
+        score, label = detector.best(rgb, labels)
     except Exception:  # noqa: BLE001 -- an optional model that fails is "not run", never a crash
         return None, ""
-    scored = [(float(d.get("score", 0)), str(d.get("class", ""))) for d in found or ()]
-    best = max((x for x in scored if x[1] in labels), default=(0.0, ""))
-    return round(best[0], 3), best[1]
+    return round(score, 3), label
 
 
 def _replace(facts: PhotoFacts, **changes: Any) -> PhotoFacts:
