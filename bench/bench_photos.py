@@ -36,6 +36,8 @@ from shelfcheck.policy import load_policy
 from shelfcheck.review import review
 from shelfcheck.tools import Tools
 
+from bench_text import reference_loop
+
 WORDS = ["SALE 50% OFF", "Waterproof", "USB-C", "Pure Brass", "www.shop.com", "2 YEAR WARRANTY"]
 
 
@@ -128,6 +130,8 @@ def main() -> None:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (all models loaded): {peak:.0f} MiB")
+    print(f"reference loop: {reference_loop():.2f} CPU s (bench_text.py's; read the figures "
+          f"above against it)")
 
 
 def real_photos(folder: str, settings: LoadSettings, tools: Tools, det_side: int) -> None:
