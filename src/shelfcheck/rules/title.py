@@ -6,6 +6,7 @@ quantity or size against the rest of the listing is `inconsistent` instead."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from shelfcheck.analysis.text import words
@@ -13,6 +14,9 @@ from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy
 from shelfcheck.rule import Hit, rule
+
+#: TITLE-9: a claim that names selling ("Best Seller", "Top-Selling"), never a slogan.
+_SALES_CLAIM = re.compile(r"sell", re.IGNORECASE)
 
 #: Every ASCII byte but the letters (a ``bytes.translate`` deletion table).
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -374,8 +378,12 @@ def title_absolute_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
     tp = policy.title
     text = facts.title.clean
     for m in tp.absolute_claims.finditer(text):
-        # short snippets around the claim: their regexes run directly, without a gate pass
-        if tp.claim_slogan_after.pattern.search(text[m.end() : m.end() + 30]):
+        # short snippets around the claim: their regexes run directly, without a gate pass.
+        # A claim about sales ("Best Selling", "Top Seller") is never a slogan printed on
+        # the product: "Best Selling Dog Toy", "Best Seller Mom Jeans" stay claims.
+        if not _SALES_CLAIM.search(m.group(0)) and tp.claim_slogan_after.pattern.search(
+            text[m.end() : m.end() + 30]
+        ):
             continue
         if tp.claim_label_before.pattern.search(text[max(0, m.start() - 20) : m.start()]):
             continue
