@@ -191,6 +191,43 @@ def _is_fragment(
     return core[0].islower() and lower not in vocabulary
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _broken_words(
+    seq: list[tuple[int, str]],
+    fragment_at: set[int],
+    vocabulary: Mapping[str, int],
+    rank: int,
+    short_words: frozenset[str],
+) -> list[int]:
+    """Positions of tokens that are halves of one word split where a letter was lost
+    ("Lig ts" = "Lights", "Rem te" = "Remote", "Cushio s"): two neighbouring tokens, not
+    both words, that make a common word of four letters or more when joined with one letter
+    between them (or none). A scraper that drops letters leaves capitalised halves, which
+    :func:`_is_fragment` leaves alone as possible brand names.
+
+    ``seq``: (token position, letters) of the plain-letter tokens, in order."""
+
+    def is_word(lower: str) -> bool:
+        return lower in short_words or (len(lower) >= 3 and vocabulary.get(lower, rank) < rank)
+
+    found: list[int] = []
+    for (i, a), (j, b) in pairwise(seq):
+        if j != i + 1:
+            continue
+        la, lb = a.lower(), b.lower()
+        if is_word(la) and is_word(lb):
+            continue
+        if any(
+            vocabulary.get(la + c + lb, rank) < rank
+            for c in ("", *_LETTERS)
+            if len(la) + len(c) + len(lb) >= 4
+        ):
+            found.extend(k for k in (i, j) if k not in fragment_at and k not in found)
+    return found
+
+
 def _repetition(words: list[str]) -> tuple[str, float]:
     """The longest phrase (2+ words) said again, and the share of words that repeat earlier ones."""
     if len(words) < 4:
@@ -334,7 +371,9 @@ def measure(
         if _LETTER_DIGIT_LETTER.search(text)
         else []
     )
-    for token in tokens:
+    letter_tokens: list[tuple[int, str]] = []  # (position, letters) of plain-letter tokens
+    fragment_at: set[int] = set()
+    for position, token in enumerate(tokens):
         core = strip_edges(token)
         if not core:
             continue
@@ -348,8 +387,20 @@ def measure(
             run_letters += sum(1 for c in core if c.isalpha())
         if core.isalpha() and core.isascii() and not token.startswith("#"):
             alpha_tokens += 1
+            if token[0].isalpha() and token[-1].isalpha():  # no "In. H": a split has no stop
+                letter_tokens.append((position, core))
             if _is_fragment(core, vocabulary, vocabulary_rank, short_words):
                 fragments.append(core)
+                fragment_at.add(position)
+    if fragments:
+        # a title with letter fragments: the halves of words split where a letter was lost
+        # count too ("L D Str p Lig ts": "Str", "Lig", "ts" beside "D" and "p")
+        fragments += [
+            tokens[k].strip(_ASCII_NOT_WORD)
+            for k in _broken_words(
+                letter_tokens, fragment_at, vocabulary, vocabulary_rank, short_words
+            )
+        ]
 
     # a run needs four symbols; entities need "&"; mojibake needs characters outside ASCII
     symbol_runs = _SYMBOL_RUN.findall(text) if symbols >= 4 else []

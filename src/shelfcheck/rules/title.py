@@ -6,6 +6,7 @@ quantity or size against the rest of the listing is `inconsistent` instead."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from shelfcheck.analysis.text import words
@@ -13,6 +14,18 @@ from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.policy import Policy
 from shelfcheck.rule import Hit, rule
+
+#: TITLE-9: a claim that names selling ("Best Seller", "Top-Selling"), never a slogan.
+_SALES_CLAIM = re.compile(r"sell", re.IGNORECASE)
+
+#: TITLE-3: "free" and a shipping word with one or two words between ("Free Worldwide
+#: Tracked Shipping"), beyond the policy's phrases; "Free-Standing Shipping Rack" is no promise.
+_SHIP_WORD = re.compile(r"ship|deliver|postage")
+_FREE_THEN_SHIPPING = re.compile(
+    r"\bfree[\s-]+(?!(?:standing|size|range|form|style)\b)(?:[\w&'-]+\s+){1,2}"
+    r"(?:shipping|shipment|delivery|postage)\b",
+    re.IGNORECASE,
+)
 
 #: Every ASCII byte but the letters (a ``bytes.translate`` deletion table).
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -24,8 +37,11 @@ def title_mentions_free_shipping(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     The title names free shipping or free delivery, in English or a common
-    seller spelling ("Free Shipping", "envío gratis", "包邮").
-    Example: "Summer Dress Free Shipping" fails; "Summer Dress" passes.
+    seller spelling ("Free Shipping", "envío gratis", "包邮"), turned round
+    ("Ships Free", "No Shipping Fee"), or with a word or two between ("Free
+    Worldwide Tracked Shipping").
+    Example: "Summer Dress Free Shipping" fails; "Summer Dress" and "Free
+    Standing Shipping Rack" pass.
 
     ## Why
     RULEBOOK TITLE-3: no mention of free shipping in the title. In the
@@ -34,7 +50,10 @@ def title_mentions_free_shipping(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## Doubt
     Seller's side; a phrase match is a clear violation.
     """
-    match = policy.title.free_shipping.search(facts.title.clean)
+    title = facts.title.clean
+    match = policy.title.free_shipping.search(title)
+    if match is None and "free" in (lower := title.lower()) and _SHIP_WORD.search(lower):
+        match = _FREE_THEN_SHIPPING.search(title)  # "Free 2-Day Tracked Shipping"
     if match:
         yield Hit(field="title", evidence=match.group(0), span=match.span())
 
@@ -361,7 +380,7 @@ def title_absolute_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
     Seller", "Best Selling", "No.1", "#1", "Top 1", "World's best". A slogan
     printed on the product ("#1 Dad Mug", "World's Best Mom T-Shirt") or a
     number that is part of the product ("Number 1 Balloon", "Shade #1") is no
-    claim. Example: "Best Seller Ceramic Mug" fails; "Hot Sale Ceramic Mug",
+    claim; a claim about sales ("Best Selling Dog Toy") is never a slogan. Example: "Best Seller Ceramic Mug" fails; "Hot Sale Ceramic Mug",
     "2024 New Arrival Cushion Cover" and "Best Friends Necklace" pass.
 
     ## Why
@@ -374,8 +393,12 @@ def title_absolute_claim(facts: Facts, policy: Policy) -> Iterator[Hit]:
     tp = policy.title
     text = facts.title.clean
     for m in tp.absolute_claims.finditer(text):
-        # short snippets around the claim: their regexes run directly, without a gate pass
-        if tp.claim_slogan_after.pattern.search(text[m.end() : m.end() + 30]):
+        # short snippets around the claim: their regexes run directly, without a gate pass.
+        # A claim about sales ("Best Selling", "Top Seller") is never a slogan printed on
+        # the product: "Best Selling Dog Toy", "Best Seller Mom Jeans" stay claims.
+        if not _SALES_CLAIM.search(m.group(0)) and tp.claim_slogan_after.pattern.search(
+            text[m.end() : m.end() + 30]
+        ):
             continue
         if tp.claim_label_before.pattern.search(text[max(0, m.start() - 20) : m.start()]):
             continue
