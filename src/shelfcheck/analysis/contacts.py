@@ -13,7 +13,9 @@ joined to letters ("SJ4000"), sizes and resolutions ("120x80 cm", "1920x1080":
 the "x" breaks the run), and an unseparated run with no cue and no "+" (it may
 be a code; the doubt goes the seller's way).
 
-E-mails: "name@shop.com" and the spelled-out forms "name [at] shop (dot) com".
+E-mails: "name@shop.com" and the spelled-out forms "name [at] shop (dot) com", "name at
+gmail.com" and "name at shop dot com" (a bare "at" only before a mail provider or a domain
+spelled with "dot").
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ _EMAIL_SPELLED = re.compile(
     re.IGNORECASE,
 )
 _SPELLED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
+# "name at gmail.com", "support at shop dot com": a bare "at" counts only before a mail
+# provider's domain or a domain spelled with "dot" ("made at home.com" is no address).
+_MAIL_PROVIDERS = ("gmail", "yahoo", "hotmail", "outlook", "icloud", "aol", "qq", "163", "126",
+                   "protonmail", "proton", "yandex", "mail", "live", "msn", "gmx", "zoho")
+_DOT_WORD = r"(?:\s+dot\s+|\s*[\[({<]\s*dot\s*[\])}>]\s*)"
+_EMAIL_BARE_AT = re.compile(
+    rf"(?<![\w.+\-])[\w.+\-]{{2,64}}\s+at\s+(?:"
+    rf"(?:{'|'.join(_MAIL_PROVIDERS)})(?:\.|{_DOT_WORD})[a-z]{{2,6}}"
+    rf"|(?!(?:the|a|an|this|that|our|your|my|its|their)\b)[^\W_][\w\-]*{_DOT_WORD}"
+    rf"(?:com|net|org|cn|co|us|uk|shop|store|online|info)"
+    rf")\b",
+    re.IGNORECASE,
+)
 _CUE_GAP = re.compile(
     r"[\s:：=.\-#(）)/]*(?:(?:on|at|via|no|number|num|nr)[\s:：=.\-#(）)/]*)?$", re.IGNORECASE
 )
@@ -166,12 +181,21 @@ def _valid_anywhere(digits: str, policy: PhonePolicy) -> str:
 def find_emails(text: str) -> tuple[Email, ...]:
     """E-mail addresses, plain and spelled out ("name [at] shop (dot) com")."""
     found = [Email(m.group(0), m.span()) for m in _EMAIL.finditer(text)] if "@" in text else []
-    if not _SPELLED_AT.search(text):
+    spelled = [_EMAIL_SPELLED] if _SPELLED_AT.search(text) else []
+    if " at " in text.lower() and _bare_at_possible(text.lower()):
+        spelled.append(_EMAIL_BARE_AT)
+    if not spelled:
         return tuple(found)
-    for m in _EMAIL_SPELLED.finditer(text):
-        if not any(m.start() < e.span[1] and e.span[0] < m.end() for e in found):
-            found.append(Email(m.group(0), m.span()))
+    for pattern in spelled:
+        for m in pattern.finditer(text):
+            if not any(m.start() < e.span[1] and e.span[0] < m.end() for e in found):
+                found.append(Email(m.group(0), m.span()))
     return tuple(sorted(found, key=lambda e: e.span))
+
+
+def _bare_at_possible(lowered: str) -> bool:
+    """The text holds a "dot" spelling or a mail provider's name (cheap checks first)."""
+    return "dot" in lowered or any(p in lowered for p in _MAIL_PROVIDERS)
 
 
 def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, ...]:
