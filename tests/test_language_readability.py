@@ -78,3 +78,24 @@ def test_bilingual_by_sentence(policy: Policy, tools: Tools) -> None:
 def test_web_address_is_no_run_together_word(policy: Policy, tools: Tools) -> None:
     read = measure_field(normalise("Camping Mug www.campingmugworld.com", 1000), None, policy.readability, tools)
     assert read.run_together == []
+
+
+def test_brand_names_are_not_english_words(policy: Policy, tools: Tools) -> None:
+    # "Samsung" is frequent in the English word list (drawn from Wikipedia), but a brand says
+    # nothing about the language: stripped, a Portuguese title is read as Portuguese.
+    found = detect_language(
+        "Capinha Anti Impacto Samsung Galaxy A54 Transparente", policy.language, tools
+    )
+    assert found.is_english is False
+    kept = detect_language("Samsung Galaxy Buds Charging Case Cover", policy.language, tools)
+    assert kept.is_english is not False
+
+
+def test_non_english_words_count_beside_the_detectors(policy: Policy, tools: Tools) -> None:
+    # No listed foreign word at all, but both detectors firmly German and no English word.
+    found = detect_language(
+        "Rostfreier Kochtopf Induktion geeignet Glasdeckel", policy.language, tools
+    )
+    assert (found.is_english, found.language) == (False, "de")
+    # A short brand-and-model English title stays English or unsure.
+    assert detect_language("La Briza Andria Boots", policy.language, tools).is_english is not False

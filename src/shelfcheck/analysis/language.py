@@ -60,6 +60,10 @@ _DIGITLESS_TOKEN = re.compile(r"(?<!\S)[^\s\d]++(?!\S)")
 _SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
 _INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
 _DIGIT = re.compile(r"\d")
+#: A detector leaning to another language, a foreign-listed word, and at least this many words
+#: outside common English per common English word: not English ("Gantungan Kunci Akrilik
+#: Anime Lucu"). More than ``foreign_min_words`` such words are needed (brand names are few).
+OTHER_PER_ENGLISH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +357,18 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
     # Both detectors name the same other language and the words look foreign rather than
     # English; when both detectors are fairly sure, foreign words need not outnumber English ones.
     firm = min(lingua[1], fasttext[1]) >= policy.firm_confidence
-    if agree and lingua[0] not in allowed and foreign >= 1 and (foreign >= english or firm):
+    # Words that are not common English ("Trinkflasche", "Mochila", "Gantungan") are mostly
+    # words of the language the detectors name, or brand names: they count against English
+    # only beside the detectors (both firmly sure, or leaning with a foreign-listed word).
+    other = len(words) - english
+    if (
+        agree
+        and lingua[0] not in allowed
+        and (
+            (foreign >= 1 and (foreign >= english or firm))
+            or (firm and other > english and other >= policy.foreign_min_words)
+        )
+    ):
         confidence = 0.8 + 0.15 * max(lingua[1], fasttext[1])
         return LanguageResult(lingua[0], round(confidence, 3), False, "detectors", evidence, votes)
     # Foreign words (function words and the everyday marketplace words of the policy's list)
@@ -363,11 +378,18 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
         v for v in (lingua, fasttext) if v[1] >= policy.agree_min_confidence and v[0] not in allowed
     ]
     english_firm = any(v[0] in allowed and v[1] >= policy.firm_confidence for v in (lingua, fasttext))
-    if (
-        (leaning or foreign >= 2 * english)
-        and not english_firm
-        and foreign >= policy.foreign_min_words
-        and foreign > english
+    if not english_firm and (
+        (
+            (leaning or foreign >= 2 * english)
+            and foreign >= policy.foreign_min_words
+            and foreign > english
+        )
+        or (
+            leaning
+            and foreign >= 1
+            and other > policy.foreign_min_words
+            and other >= OTHER_PER_ENGLISH * english
+        )
     ):
         code = max(leaning, key=lambda v: v[1])[0] if leaning else None
         return LanguageResult(code, 0.85, False, "words", evidence, votes)
