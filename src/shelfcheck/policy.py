@@ -218,6 +218,9 @@ class LanguagePolicy(Section):
     ignore_phrases: Phrases = Field(default_factory=lambda: _to_phrases(()))
     #: Foreign function words needed for a words-based "not English".
     foreign_min_words: int = 3
+    #: With a detector leaning to another language and a foreign-listed word: words outside
+    #: common English per common English word that make the title "not English".
+    other_per_english: float = 2
     #: Units and size words, stripped before detection.
     units: frozenset[str] = frozenset()
     #: Words among this many most frequent English words count as common English words.

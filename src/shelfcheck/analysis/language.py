@@ -60,10 +60,6 @@ _DIGITLESS_TOKEN = re.compile(r"(?<!\S)[^\s\d]++(?!\S)")
 _SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
 _INNER_CAPITAL = re.compile(r"^[^\W\d_]*[a-z][A-Z]")
 _DIGIT = re.compile(r"\d")
-#: A detector leaning to another language, a foreign-listed word, and at least this many words
-#: outside common English per common English word: not English ("Gantungan Kunci Akrilik
-#: Anime Lucu"). More than ``foreign_min_words`` such words are needed (brand names are few).
-OTHER_PER_ENGLISH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +384,7 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
             leaning
             and foreign >= 1
             and other > policy.foreign_min_words
-            and other >= OTHER_PER_ENGLISH * english
+            and other >= policy.other_per_english * english
         )
     ):
         code = max(leaning, key=lambda v: v[1])[0] if leaning else None
