@@ -225,6 +225,8 @@ class Facts:
         return products_analysis.listing_products(
             self.title.clean, self.description.clean, self.variant_values,
             self.policy.inconsistent, self.category,
+            # words of another language are no product words ("pen" in a Malay sentence)
+            products_analysis.foreign_judge(self.policy.language, self.tools.english_vocabulary),
         )
 
     # --- photos (RULEBOOK §5): facts per photo, cached by content hash -----------------

@@ -11,17 +11,24 @@ Not every product word names the product sold: "Stand for Phone", "Mug with
 Coaster" and "Cup & Saucer" name a purpose or an accompanying item after a
 cue word, "Mug Warmer", "Towel Rack" and "Cat Print" an accessory or a
 motif. Those mentions are kept apart (``Mention.primary`` is false).
+
+A word of another language is no product word: in a Malay sentence "Ada poket
+untuk pen dan pensel" the "pen" is Malay, not the product "pen" of an English
+listing. A product word inside a line, sentence or "/"-part that reads as
+another language (``ForeignSegment``, built from the language policy) is not
+read at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from shelfcheck.analysis.language import english_share, strip_non_words
 from shelfcheck.gate import fold
-from shelfcheck.policy import InconsistentPolicy, TermSet, per_object
+from shelfcheck.policy import InconsistentPolicy, LanguagePolicy, TermSet, per_object
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +166,54 @@ def _starts_with(cues: TermSet, text: str) -> bool:
     return m is not None and m.start() == 0
 
 
-def mentions(text: str, policy: InconsistentPolicy, field: str = "") -> list[Mention]:
+#: Judges one segment of a text (a line, a sentence, a part between "/" or "|"): true when
+#: it is written in another language than English.
+ForeignSegment = Callable[[str], bool]
+
+# The segments a language is judged on, as ``analysis.language`` cuts them.
+_SEGMENT = re.compile(r"\s*[/|\n]\s*|(?<=[.!?。])\s+")
+
+
+def _segment_at(text: str, start: int, end: int) -> str:
+    """The line, sentence or "/"-part of ``text`` around ``text[start:end]``."""
+    left = 0
+    for m in _SEGMENT.finditer(text, 0, start):
+        left = m.end()
+    right = _SEGMENT.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def foreign_judge(language: LanguagePolicy, vocabulary: Mapping[str, int]) -> ForeignSegment:
+    """A segment is of another language when at least two of its words, and a third of
+    them, are the language policy's foreign words ("untuk", "dan", "botol") and it does not
+    read as English (``analysis.language.english_share``)."""
+
+    def judge(segment: str) -> bool:
+        words = strip_non_words(segment, language.units)
+        foreign = sum(1 for w in words if w.lower() in language.foreign_words)
+        if foreign < 2 or 3 * foreign < len(words):
+            return False
+        return english_share(segment, language, vocabulary) == 0.0
+
+    return judge
+
+
+def mentions(
+    text: str, policy: InconsistentPolicy, field: str = "", foreign: ForeignSegment | None = None
+) -> list[Mention]:
     """Every product word of ``text`` in order, each marked primary or not. A word used
-    as a label ("Charger: USA", "Speaker: 1511 Box Speaker") is not primary."""
+    as a label ("Charger: USA", "Speaker: 1511 Box Speaker") is not primary; a word in a
+    segment of another language (``foreign``) is left out."""
     lex = _lexicon(policy)
     found: list[Mention] = []
+    judged: dict[str, bool] = {}
     for kind, start, end in _find(text, lex):
+        if foreign is not None:
+            segment = _segment_at(text, start, end)
+            if segment not in judged:
+                judged[segment] = foreign(segment)
+            if judged[segment]:
+                continue
         before = text[max(0, start - 40) : start]
         before_words = re.findall(r"[\w&+]+", before)[-3:]
         after = text[end : end + 20].lstrip(" -_")
@@ -233,14 +282,15 @@ def listing_products(
     variant_values: Mapping[int, list[tuple[str, str]]],
     policy: InconsistentPolicy,
     category: str = "",
+    foreign: ForeignSegment | None = None,
 ) -> ListingProducts:
     return ListingProducts(
-        category=mentions(category_leaf(category), policy),
-        title=mentions(title, policy),
-        head=mentions(product_line(description, policy), policy),
-        description=mentions(description, policy),
+        category=mentions(category_leaf(category), policy, foreign=foreign),
+        title=mentions(title, policy, foreign=foreign),
+        head=mentions(product_line(description, policy), policy, foreign=foreign),
+        description=mentions(description, policy, foreign=foreign),
         variants={
-            i: [m for field, value in values for m in mentions(value, policy, field)]
+            i: [m for field, value in values for m in mentions(value, policy, field, foreign)]
             for i, values in variant_values.items()
         },
     )
