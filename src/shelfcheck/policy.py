@@ -606,6 +606,11 @@ class LotPolicy(Section):
     single_not_lot: list[str]
     #: A number before one of these is no lot ("3 layers", "4 seater", "6 months").
     not_lot_nouns: list[str]
+    #: Words that name a count ("Twin Pack": 2, "Dozen": 12; "2 Dozen": 24).
+    named_counts: dict[str, int] = {}
+    #: A variant attribute of one of these names states the lot ("Quantity: 6 glasses",
+    #: "Pack: Single").
+    variant_quantity_keys: list[str] = []
     #: A count after one of these is a rate, not the lot ("50g per pc").
     per_words: list[str]
 
@@ -624,6 +629,9 @@ class AttributeConflict(Section):
     label: Patterns
     #: Value name -> the phrases that state it.
     values: dict[str, Phrases]
+    #: The description's product line (its first or "Product:" line) stating another value
+    #: without the label ("Women's T-shirt, 100% cotton" under "Men's T-Shirt") is a doubt.
+    product_line: bool = False
 
 
 class InconsistentPolicy(Section):

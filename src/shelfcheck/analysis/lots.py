@@ -8,7 +8,10 @@ its place in the text; the rules compare them.
 A quantity counts items of one *unit*:
 
 * ``piece`` - "2 pcs", "2PCS", "1-Piece", "Pack of 2", "Set of 4", "Lot of 5",
-  "10 Pcs/Set", "x2", "1 x Hex Socket", "Quantity: 1", "Single Curtain";
+  "10 Pcs/Set", "x2", "1 x Hex Socket", "Quantity: 1", "Single Curtain",
+  "Twin Pack", "2 Dozen" (policy ``named_counts``), a variant attribute
+  "Quantity: 6 glasses" / "Pack: Single" (``variant_quantity_keys``), and
+  "You will receive 4 bowls" where the title names bowls;
 * ``pair`` - "2 pairs", "a pair of";
 * ``set`` - "1 Set", "2 Packs", "3 Sets" (a count of groups whose size is not said).
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from typing import Literal
 
 from shelfcheck.gate import Gated, present
@@ -92,6 +96,9 @@ class LotWords:
     single_not_lot: tuple[str, ...]
     not_lot_nouns: tuple[str, ...]
     per_words: tuple[str, ...]
+    #: (phrase, count): "Twin Pack" 2, "Dozen" 12.
+    named_counts: tuple[tuple[str, int], ...] = ()
+    variant_quantity_keys: tuple[str, ...] = ()
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -143,6 +150,14 @@ class _Patterns:
     times_volume: Gated
     single: Gated
     statements: Gated
+    #: "Twin Pack", "2 Dozen" (None: the policy names no counts)
+    named: re.Pattern[str] | None
+    #: a variant attribute "Quantity: ..." / "Pack: ..." (None: no keys)
+    variant_key: re.Pattern[str] | None
+    #: the last word of each named count, lower case: a text without one has none
+    named_words: tuple[str, ...]
+    #: every unit and group word, lower case ("set" in "Package: 1 set" is no product noun)
+    unit_words: frozenset[str]
     # tried on snippets
     statement: re.Pattern[str]
     implied_set: re.Pattern[str]
@@ -182,6 +197,20 @@ def _patterns(words: LotWords) -> _Patterns:
     group_of = _gated(_first_chars(words.group_words) + r"\b(" + groups + r")\s+of\s+" + _NUM + r"\b")
     single = _gated(r"\bsingle(?![\w-])(?!\s*(?:[(\[/,.|+]|$|(?:" + single_not + r")\b))")
     statements = Gated(statement)
+    named_words = {phrase.lower(): n for phrase, n in words.named_counts}
+    named = (
+        re.compile(
+            r"(?<![\w.,/-])(?:" + _NUM + r"[\s-]+)?(" + _alt(named_words) + r")(?![\w-])",
+            re.IGNORECASE,
+        )
+        if named_words
+        else None
+    )
+    variant_key = (
+        re.compile(r"\s*(?:" + _alt(words.variant_quantity_keys) + r")\s*[:：]\s*", re.IGNORECASE)
+        if words.variant_quantity_keys
+        else None
+    )
     return _Patterns(
         # "2 pcs", "2PCS", "1-Piece", "6入裝" (the unit may run into CJK text).
         count_unit=count_unit,
@@ -203,6 +232,13 @@ def _patterns(words: LotWords) -> _Patterns:
         ),
         single=single,
         statements=statements,
+        named=named,
+        variant_key=variant_key,
+        named_words=tuple({p.split()[-1].split("-")[-1] for p in named_words}),
+        unit_words=frozenset(
+            w.lower()
+            for w in (*words.piece_units, *words.pair_units, *words.set_units, *words.group_words)
+        ),
         statement=statement,
         implied_set=re.compile(r"(?<![\w-])sets?\b(?!\s+(?:of|top|up|in)\b)(?!-)", re.IGNORECASE),
         leading_noun=re.compile(
@@ -282,19 +318,31 @@ def _words_may_match(text: str, pats: _Patterns) -> bool:
 
 
 def lots_in(
-    field: str, text: str, words: LotWords, *, variant: bool = False, title_or_variant: bool = False
+    field: str,
+    text: str,
+    words: LotWords,
+    *,
+    variant: bool = False,
+    title_or_variant: bool = False,
+    nouns: frozenset[str] = frozenset(),
 ) -> list[Lot]:
     """Every lot quantity stated in ``text`` (one field), in text order.
 
     ``variant`` also reads a leading "1 mug" / "4 curtains" as a count: in a
     short variant value a number before a noun is the lot. ``title_or_variant``
     reads "4 x 330ml" as four pieces (in a description it is often a spec).
+    ``nouns`` (the title's words) reads "N <noun>" right after a quantity label as a
+    count when the noun is one of them: "You will receive 4 bowls" under a title of bowls.
     """
     title_or_variant = title_or_variant or variant
     pats = _patterns(words)
+    key = pats.variant_key.match(text) if variant and pats.variant_key is not None else None
+    if key is not None:
+        return _variant_quantity(field, text, key.end(), words)
     lead = pats.leading_noun.match(text) if variant else None
     times = _TIMES.search(text) is not None
-    if not times and not lead and not _words_may_match(text, pats):
+    named = pats.named is not None and any(w in text.lower() for w in pats.named_words)
+    if not times and not lead and not named and not _words_may_match(text, pats):
         # most texts ("Black", "XL", a description with no count): no pattern can match
         return []
     found: list[Lot] = []
@@ -345,10 +393,61 @@ def lots_in(
         alone = _ALONE_ONE.fullmatch(text, m.end()) if variant else None
         if alone:
             add(1, "piece", alone.span(1))
+        if nouns:
+            counted = pats.leading_noun.match(text[m.end() : m.end() + 40])
+            after = re.split(r"[.;\n]", text[m.end() + counted.end() :], maxsplit=1)[0] if counted else ""
+            # the whole statement, not the first item of a contents list ("4 bowls, 4 plates")
+            noun = counted.group(2).lower() if counted else ""
+            if (
+                counted
+                and noun not in pats.unit_words
+                and _singular(noun) & nouns
+                and not _MORE_ITEMS.search(after)
+            ):
+                add(_number(counted.group(1)), "piece", (m.end() + counted.start(1), m.end() + counted.end()))
     if lead and (_number(lead.group(1)) == 1 or lead.group(2).lower().endswith("s")):
         add(_number(lead.group(1)), "piece", lead.span())
+    if named and pats.named is not None:
+        named_counts = {phrase.lower(): n for phrase, n in words.named_counts}
+        for m in pats.named.finditer(text):
+            times = _number(m.group(1)) if m.group(1) else 1
+            add(times * named_counts[" ".join(m.group(2).lower().split())], "piece", m.span())
     found.sort(key=lambda lot: lot.span)
     return found
+
+
+# Another item after the first one of a list: "4 bowls, 4 plates", "4 bowls and 4 spoons".
+_MORE_ITEMS = re.compile(r",|\+|&|\b(?:and|with|plus)\b", re.IGNORECASE)
+
+
+def _singular(word: str) -> set[str]:
+    """A word and its possible singular forms ("bowls" -> bowls, bowl; "glasses" -> glass)."""
+    out = {word}
+    if word.endswith("es"):
+        out.add(word[:-2])
+    if word.endswith("s"):
+        out.add(word[:-1])
+    return out
+
+
+def _variant_quantity(field: str, text: str, start: int, words: LotWords) -> list[Lot]:
+    """The lot of a variant attribute named as a quantity ("Quantity: 6 glasses", "Pack:
+    Single", "Pieces: 12"): its value read as a variant value. A bare "1" is not read (it
+    may be one lot of anything)."""
+    rest = text[start:]
+    found = [
+        dataclass_replace(lot, span=(lot.span[0] + start, lot.span[1] + start))
+        for lot in lots_in(field, rest, words, variant=True)
+    ]
+    if found:
+        return found
+    alone = _ALONE_ONE.fullmatch(rest)
+    if alone:
+        return [Lot(1, "piece", field, (start + alone.start(1), start + alone.end(1)), alone.group(1))]
+    bare = re.fullmatch(r"\s*(\d{1,4})\s*", rest)
+    if bare and int(bare.group(1)) > 1:
+        return [Lot(int(bare.group(1)), "piece", field, (start + bare.start(1), start + bare.end(1)), bare.group(1))]
+    return []
 
 
 def implied_set(text: str, words: LotWords) -> re.Match[str] | None:
@@ -372,6 +471,8 @@ def lot_words(policy: LotPolicy) -> LotWords:
         single_not_lot=tuple(policy.single_not_lot),
         not_lot_nouns=tuple(policy.not_lot_nouns),
         per_words=tuple(policy.per_words),
+        named_counts=tuple(policy.named_counts.items()),
+        variant_quantity_keys=tuple(policy.variant_quantity_keys),
     )
 
 
@@ -421,8 +522,9 @@ def listing_lots(
         )
         for i in sorted(set(variant_values) | set(quantities))
     ]
+    title_words = frozenset(w for word in re.findall(r"[^\W\d_]{3,}", title.lower()) for w in _singular(word))
     return ListingLots(
         title=lots_in("title", title, words, title_or_variant=True),
-        description=lots_in("description", description, words),
+        description=lots_in("description", description, words, nouns=title_words),
         variants=variants,
     )

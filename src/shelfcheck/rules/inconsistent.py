@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from shelfcheck.analysis.lots import Lot, Unit, VariantLot, counts, implied_set, lot_words
-from shelfcheck.analysis.products import Mention, families_of, primary_kinds
+from shelfcheck.analysis.products import Mention, families_of, primary_kinds, product_line
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.photos.claims import quantities
@@ -51,7 +51,9 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
     (350 ml) ..." fails; title "Ceramic Coffee Cup", description "Ceramic Mug"
     passes (synonyms), as does "Door Drape" / "Door Curtain". Also a property
     stated both ways: title "Short Sleeve", description "Sleeve Length:
-    Sleeveless".
+    Sleeveless"; title "Men's Sneakers", description "Gender: Women" ("Unisex"
+    agrees with both). Product words in a line or sentence of another language
+    are not read (Malay "pen", "pot").
 
     ## Why
     RULEBOOK INCONSISTENT-1: the title does not match the photos and the
@@ -60,7 +62,9 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## Doubt
     Platform's side. A different family named in the description's product
-    line, or a contradicted property, is clear; a different product only in
+    line, or a contradicted labelled property, is clear; another gender in the
+    product line with no label ("Women's T-shirt" under "Men's T-Shirt") is
+    unsure, and so is a different product only in
     the description's body (no product line) is unsure: human review, and
     so is a category whose last node names another family of goods when the
     description names no product ("Phone Case" under "... > Cushion Cover").
@@ -139,6 +143,19 @@ def _attribute_conflicts(facts: Facts, rules: InconsistentPolicy) -> Iterator[Hi
                     message=f"The title and the description state a different {name.replace('_', ' ')}.",
                 )
                 return
+        if not conflict.product_line or conflict.label.search(description):
+            continue
+        head = product_line(description, rules)
+        stated = {v for v, phrases in conflict.values.items() if phrases.search(head)}
+        if stated and not (stated & in_title):
+            yield Hit(
+                field="description",
+                evidence=f"title: {', '.join(sorted(in_title))}; description: {head}"[:200],
+                confidence=rules.unsure_confidence,
+                message=f"The title and the description's product line seem to state a different "
+                f"{name.replace('_', ' ')}.",
+            )
+            return
 
 
 # --- INCONSISTENT-2: the quantity in the title differs from description or variants -------
@@ -154,8 +171,9 @@ def title_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     The title states a lot quantity ("2PCS", "Pack of 4", "Set of 2",
-    "Single") and the description states one other quantity of the same unit
-    ("Pack of 2", "Quantity: 1pc", "Single Curtain"), or every variant that
+    "Twin Pack", "Half Dozen", "Single") and the description states one other quantity of the same unit
+    ("Pack of 2", "Quantity: 1pc", "Single Curtain", "You will receive 4
+    bowls" under a title of bowls), or every variant that
     states a quantity states another one ("1PC Powder Can"). A title "... Set"
     with "Quantity: 1pc" in the description fails too. Quantities of
     different units ("1 Set" / "10 pcs") are not compared, and a description
@@ -338,7 +356,9 @@ def variants_mix_set_and_single(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## What it checks
     One variant is a single item ("1 mug", "Single curtain", "1pc", quantity
     1) and another is a set or pack of several ("Set of 4 mugs", "Pack of 5",
-    "2pcs", quantity 4); pairs count the same way ("1 pair" / "3 pairs").
+    "2pcs", quantity 4); pairs count the same way ("1 pair" / "3 pairs"). A
+    variant attribute named as a quantity states it too ("Quantity: 1 glass" /
+    "Quantity: 6 glasses", "Pack: Single" / "Pack: Set of 2").
     Variants that all sell the same pack, or that state no quantity, pass.
     Example: variants "1 mug" / "Set of 4 mugs" fail; "Pack of 2" / "Pack of
     2" pass; bed sizes "Single" / "Double" are sizes, not quantities.

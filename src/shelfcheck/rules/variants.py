@@ -18,15 +18,23 @@ from shelfcheck.policy import Policy
 from shelfcheck.rule import Hit, Rule, rule
 
 _SPACES = re.compile(r"[\s_]+")
+# "750 ml" / "750ml", "40 x 40" / "40x40", "Light-Blue" / "Light Blue": written apart.
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_])")
+_TIMES = re.compile(r"(?<=\d) ?[x×*] ?(?=\d)")
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 def _norm(value: object) -> str:
-    return _SPACES.sub(" ", str(value)).strip().casefold() if value is not None else ""
+    if value is None:
+        return ""
+    text = _SPACES.sub(" ", _HYPHEN.sub(" ", str(value))).strip().casefold()
+    return _TIMES.sub("x", _NUMBER_UNIT.sub("", text))
 
 
 def variant_identity(variant: Variant) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
     """What tells a variant apart: colour, size, photo, attributes and the lot quantity
-    (1 towel / 6 towels differ: that is INCONSISTENT-4's case), case and spaces ignored."""
+    (1 towel / 6 towels differ: that is INCONSISTENT-4's case), case and spaces ignored
+    ("750 ml" is "750ml", "40 x 40" is "40x40", "Light-Blue" is "Light Blue")."""
     attributes = tuple(
         sorted((_norm(k), _norm(v)) for k, v in variant.attributes.items() if _norm(v))
     )
@@ -41,7 +49,8 @@ def variants_duplicated(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     Two variants whose colour, size, attributes, photo and lot quantity are
-    all the same, ignoring case and extra spaces (the price does not tell
+    all the same, ignoring case and extra spaces ("750 ml" / "750ml", "40 x 40" /
+    "40x40", "Light-Blue" / "Light Blue" are the same; the price does not tell
     variants apart; a different quantity does).
     Variants that state nothing at all are not compared. Example: variants
     "black / M" and "Black / M " fail; "black / M" and "white / M" pass.
