@@ -367,6 +367,9 @@ def lots_in(
             m.span(),
         )
     for m in pats.count_unit.finditer(text):
+        # "1000 Count Egyptian Cotton Sheets" is a thread count, not 1000 pieces
+        if m.group(2).lower() == "count" and _THREAD_COUNT.search(text):
+            continue
         add(_number(m.group(1)), _unit_of(m.group(2), words), m.span())
     if times:  # "1 x Hex Socket", "4 x 330ml", "Mug x2" all need a digit and an "x"
         for m in pats.times_before.finditer(text):
@@ -381,7 +384,7 @@ def lots_in(
         add(1, "piece", m.span(), weak=True)
     for m in pats.statements.finditer(text):
         # "Quantity: 2" (a bare "Quantity: 1" may mean one lot of anything: not read).
-        bare = re.match(r"(\d{1,4})\b(?!\s*[^\W\d_])", text[m.end() : m.end() + 12])
+        bare = re.match(r"(\d{1,4})\b(?![ \t]*[^\W\d_])", text[m.end() : m.end() + 12])
         if (
             bare
             and int(bare.group(1)) > 1
@@ -415,6 +418,9 @@ def lots_in(
     found.sort(key=lambda lot: lot.span)
     return found
 
+
+# Bedding whose "N count" is its thread count.
+_THREAD_COUNT = re.compile(r"\bthread|\b(?:sateen|percale|egyptian|sheets?|bedding|pillowcases?)\b", re.IGNORECASE)
 
 # Another item after the first one of a list: "4 bowls, 4 plates", "4 bowls and 4 spoons".
 _MORE_ITEMS = re.compile(r",|\+|&|\b(?:and|with|plus)\b", re.IGNORECASE)

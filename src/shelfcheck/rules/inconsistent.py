@@ -407,7 +407,8 @@ def photo_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## What it checks
     Quantities read on the photos ("PACK OF 4", "SET OF 6 MUGS", "3 pcs") against
-    the quantities the title, description and variants state. Example: a photo
+    the quantities the title, description and variants state, in any wording
+    ("Twin Pack" is 2, a variant's quantity field counts). Example: a photo
     saying "PACK OF 4" on a single curtain fails; "PACK OF 2" on a listing that
     says "Pack of 2" passes.
 
@@ -422,6 +423,11 @@ def photo_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
     patterns = policy.photo.patterns.quantity
     listing_text = "\n".join(text for field, text in facts.text_sources if not field.startswith("photos["))
     stated = {n for n, _ in quantities(listing_text, patterns)}
+    # and every lot the text states in any wording ("Twin Pack", "Set of 2", "x2",
+    # "Quantity: 6 glasses") or a variant's quantity field
+    lots = facts.lots
+    stated |= {lot.count for lot in (*lots.title, *lots.description)}
+    stated |= {c for v in lots.variants for c in v.piece_counts | {lot.count for lot in v.lots}}
     for field, text in facts.photo_texts:
         for number, seen in quantities(text, patterns):
             if number > 1 and number not in stated:
