@@ -652,6 +652,10 @@ class InconsistentPolicy(Section):
     attribute_conflicts: dict[str, AttributeConflict] = Field(default_factory=dict)
     #: INCONSISTENT-1 with no product line: a kind named this often in the description body.
     body_min_mentions: int = Field(3, ge=1)
+    #: Families a seller may name one for the other ("Ladies Purse" for a crossbody bag,
+    #: "Smart Bracelet" for a smart watch, "Sports Kettle" for a water bottle): each pair
+    #: counts as one family when the title and the description are compared.
+    near_families: list[tuple[str, str]] = []
     #: INCONSISTENT-3 when the title names no known product: variants of this many families.
     untitled_min_families: int = Field(3, ge=2)
     #: Confidence of a clear mismatch, and of one between near kinds or weakly stated.

@@ -239,6 +239,17 @@ def families_of(kinds: Iterable[str], policy: InconsistentPolicy) -> set[str]:
     return {policy.products[k].family for k in kinds if k in policy.products}
 
 
+def near_families(families: set[str], policy: InconsistentPolicy) -> set[str]:
+    """``families`` with the families a seller may name for them (policy ``near_families``)."""
+    out = set(families)
+    for a, b in policy.near_families:
+        if a in families:
+            out.add(b)
+        if b in families:
+            out.add(a)
+    return out
+
+
 def product_line(description: str, policy: InconsistentPolicy) -> str:
     """The part of the description that names the product: its labelled product line
     ("Product: Thermos Bottle") or else its first line (cut at ``head_chars``)."""

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from shelfcheck.analysis.lots import Lot, Unit, VariantLot, counts, implied_set, lot_words
-from shelfcheck.analysis.products import Mention, families_of, primary_kinds, product_line
+from shelfcheck.analysis.products import Mention, families_of, near_families, primary_kinds, product_line
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.photos.claims import quantities
@@ -49,7 +49,9 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
     (its first line or "Product:" line) names a product of another family.
     Example: title "Genuine Leather Wallet", description "Ceramic Mug
     (350 ml) ..." fails; title "Ceramic Coffee Cup", description "Ceramic Mug"
-    passes (synonyms), as does "Door Drape" / "Door Curtain". Also a property
+    passes (synonyms), as does "Door Drape" / "Door Curtain", and so do near
+    families a seller names one for the other ("Ladies Purse" for a crossbody
+    bag, "Smart Bracelet" for a smart watch; policy ``near_families``). Also a property
     stated both ways: title "Short Sleeve", description "Sleeve Length:
     Sleeveless"; title "Men's Sneakers", description "Gender: Women" ("Unisex"
     agrees with both). Product words in a line or sentence of another language
@@ -75,7 +77,8 @@ def title_names_other_product(facts: Facts, policy: Policy) -> Iterator[Hit]:
     if title_kinds:
         described = {m.kind for m in found.description}
         all_title = {m.kind for m in found.title}
-        title_families = families_of(title_kinds, rules)
+        # a near family ("Ladies Purse" for a crossbody bag) is no other product
+        title_families = near_families(families_of(title_kinds, rules), rules)
         if not (all_title & described):
             head = [m for m in found.head if m.primary]
             head_families = families_of({m.kind for m in head}, rules)
@@ -112,7 +115,7 @@ def _category_conflict(facts: Facts, rules: InconsistentPolicy, title_kinds: set
     leaf = primary_kinds(found.category)
     if not leaf or leaf & {m.kind for m in found.title}:
         return
-    if families_of(leaf, rules) & families_of(title_kinds, rules):
+    if families_of(leaf, rules) & near_families(families_of(title_kinds, rules), rules):
         return
     yield Hit(
         field="category",
@@ -123,30 +126,56 @@ def _category_conflict(facts: Facts, rules: InconsistentPolicy, title_kinds: set
     )
 
 
+# "Gift for Men", "gifts for her": whom the product is a present for, not its gender.
+_GIFT_FOR = re.compile(r"\b(?:gifts?|present|presents)\s+(?:idea\s+)?(?:for|to)\s+(?:\w+\s+){0,3}?$", re.IGNORECASE)
+
+
+def _stated(phrases_by_value: dict, text: str, *, skip_gifts: bool = False) -> set[str]:
+    """The values whose phrases ``text`` states (a phrase right after "gift for" is not
+    counted when ``skip_gifts``)."""
+    out = set()
+    for value, phrases in phrases_by_value.items():
+        for m in phrases.pattern.finditer(text):
+            if skip_gifts and _GIFT_FOR.search(text[max(0, m.start() - 40) : m.start()]):
+                continue
+            out.add(value)
+            break
+    return out
+
+
 def _attribute_conflicts(facts: Facts, rules: InconsistentPolicy) -> Iterator[Hit]:
+    """A property the title states one way and the description's labelled lines another
+    way. Several labelled lines ("Gender: Men", "Gender: Women") are read together: a
+    conflict needs none of them to agree with the title."""
     title = facts.title.clean
     description = facts.description.clean
     for name, conflict in rules.attribute_conflicts.items():
-        in_title = {v for v, phrases in conflict.values.items() if phrases.search(title)}
+        in_title = _stated(conflict.values, title, skip_gifts=True)
         if not in_title:
             continue
+        labelled = []
         for label in conflict.label.finditer(description):
             line = description[label.end() :].split("\n", 1)[0][:80]
-            stated = {v for v, phrases in conflict.values.items() if phrases.search(line)}
-            if stated and not (stated & in_title):
-                yield Hit(
-                    field="description",
-                    evidence=f"title: {', '.join(sorted(in_title))}; "
-                    f"description: {description[label.start() : label.end()]}{line}"[:200],
-                    span=(label.start(), label.end() + len(line)),
-                    confidence=rules.clear_confidence,
-                    message=f"The title and the description state a different {name.replace('_', ' ')}.",
-                )
-                return
+            stated = _stated(conflict.values, line)
+            if stated:
+                labelled.append((label, line, stated))
+        if labelled:
+            if any(stated & in_title for _, _, stated in labelled):
+                continue
+            label, line, _ = labelled[0]
+            yield Hit(
+                field="description",
+                evidence=f"title: {', '.join(sorted(in_title))}; "
+                f"description: {description[label.start() : label.end()]}{line}"[:200],
+                span=(label.start(), label.end() + len(line)),
+                confidence=rules.clear_confidence,
+                message=f"The title and the description state a different {name.replace('_', ' ')}.",
+            )
+            return
         if not conflict.product_line or conflict.label.search(description):
             continue
         head = product_line(description, rules)
-        stated = {v for v, phrases in conflict.values.items() if phrases.search(head)}
+        stated = _stated(conflict.values, head, skip_gifts=True)
         if stated and not (stated & in_title):
             yield Hit(
                 field="description",
@@ -311,7 +340,7 @@ def variants_are_other_products(facts: Facts, policy: Policy) -> Iterator[Hit]:
     title_kinds = primary_kinds(found.title) or {m.kind for m in found.title}
     title_all = {m.kind for m in found.title}
     described = {m.kind for m in found.description}
-    title_families = families_of(title_kinds, rules)
+    title_families = near_families(families_of(title_kinds, rules), rules)
     best: tuple[float, int, Mention] | None = None
     if title_kinds:
         foreign = {
