@@ -656,6 +656,9 @@ class InconsistentPolicy(Section):
     #: "Smart Bracelet" for a smart watch, "Sports Kettle" for a water bottle): each pair
     #: counts as one family when the title and the description are compared.
     near_families: list[tuple[str, str]] = []
+    #: Families whose goods are no print or motif: a colour "Wireless Charger" is another
+    #: product, a colour "Umbrella" may be a print (INCONSISTENT-3).
+    not_motif_families: list[str] = []
     #: INCONSISTENT-3 when the title names no known product: variants of this many families.
     untitled_min_families: int = Field(3, ge=2)
     #: Confidence of a clear mismatch, and of one between near kinds or weakly stated.

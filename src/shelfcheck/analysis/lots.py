@@ -268,6 +268,9 @@ _ALONE_ONE = re.compile(
     r"\s*((?:single|one|individual)(?:\s+(?:piece|item|unit|pack|pc))?)\s*", re.IGNORECASE
 )
 
+# A variant value that is only a multiplier: "x3", "X 2".
+_ALONE_TIMES = re.compile(r"\s*[x×]\s?(\d{1,3})\s*", re.IGNORECASE)
+
 # Every match of times_before, times_volume ("1 x", "4 x 330ml", "2*") or times_after
 # ("x2") holds one of these: a text without any has none of them.
 _TIMES = re.compile(r"\d\s*[x×*]|[x×]\s?\d", re.IGNORECASE)
@@ -408,6 +411,11 @@ def lots_in(
                 and not _MORE_ITEMS.search(after)
             ):
                 add(_number(counted.group(1)), "piece", (m.end() + counted.start(1), m.end() + counted.end()))
+    if variant:
+        # a whole variant value "x3" / "X 2": so many pieces ("3X" is a size, not read)
+        alone_times = _ALONE_TIMES.fullmatch(text)
+        if alone_times:
+            add(int(alone_times.group(1)), "piece", alone_times.span())
     if lead and (_number(lead.group(1)) == 1 or lead.group(2).lower().endswith("s")):
         add(_number(lead.group(1)), "piece", lead.span())
     if named and pats.named is not None:

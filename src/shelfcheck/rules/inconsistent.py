@@ -322,6 +322,8 @@ def variants_are_other_products(facts: Facts, policy: Policy) -> Iterator[Hit]:
     of a mug, "Yoga mat" / "Umbrella" of a thermos, "MOTOR COVER" among
     raincoats. A product named after "with", "+", "for" ("Mug + Coaster",
     "Case for iPhone") is an accessory or a bundle, not another product.
+    A colour that names a product may be a print ("Umbrella"), unless it is a
+    device or an appliance ("Wireless Charger": policy ``not_motif_families``).
     Example: a pillow cover with a variant "Phone case iPhone 14" fails;
     variants "Green leaves" / "Blue leaves" of a mug pass.
 
@@ -353,7 +355,11 @@ def variants_are_other_products(facts: Facts, policy: Policy) -> Iterator[Hit]:
                 near = m.family in title_families or m.kind in described
                 # A colour or pattern name may be a motif ("Umbrella" print) unless
                 # several variants name other products.
-                motif = _COLOUR_FIELD.search(m.field) is not None and not several
+                motif = (
+                    _COLOUR_FIELD.search(m.field) is not None
+                    and not several
+                    and m.family not in rules.not_motif_families
+                )
                 unsure = near or motif
                 confidence = rules.unsure_confidence if unsure else rules.clear_confidence
                 if best is None or confidence > best[0]:
