@@ -120,7 +120,10 @@ def dangerous_goods_declared_wrong_kind(facts: Facts, policy: Policy) -> Iterato
     ## What it checks
     The title or category names clearly dangerous goods (power bank, lithium
     battery, e-bike battery, perfume, shampoo, nail polish, aerosol, lighter
-    fuel, magnets) and the declared kind is not one this kind of goods can be.
+    fuel, magnets) or goods of a plain form (battery-powered devices, knives,
+    powders, liquids) and the declared kind is not one this kind of goods can
+    be (earbuds declared `liquid`, talc declared `liquid`, knives declared
+    `battery`).
     Example: a power bank declared `not_dangerous`, `liquid` or `magnetic`, a
     perfume or a shampoo declared `powder` fail; a power bank declared
     `battery` and a shampoo declared `liquid` pass.

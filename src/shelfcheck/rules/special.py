@@ -49,6 +49,19 @@ def _first(
     return None
 
 
+def _title_states_within(figures: Sequence[Figure], fig: Figure | None, over: float,
+                         inclusive: bool = False) -> bool:
+    """``fig`` is only in the description while the title states a capacity within the
+    limit ("USB Flash Drive 256GB" / "works with hard drives up to 2TB"): the description's
+    figure is most likely another device's, so it is a doubt (the seller's side: a warning)."""
+    if fig is None or fig.field != "description":
+        return False
+    return any(
+        f.field == "title" and (f.value < over or (f.value == over and not inclusive))
+        for f in figures
+    )
+
+
 def _capacity_hit(fig: Figure | None, confidence: float, message: str) -> Iterator[Hit]:
     """The hit for a stated capacity over the limit; ``{fig}`` in ``message`` is the figure."""
     if fig is not None:
@@ -79,8 +92,10 @@ def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     ## Doubt
     Seller's side. A flash drive named in the title or category rejects; one
     named only in the description, or a title that also names an SSD, card or
-    hard drive, is a warning. A figure that is not the drive's own ("64GB
-    with 2TB cloud storage", "supports up to 2TB") is not read.
+    hard drive, is a warning, and so is a figure only in the description when
+    the title states a capacity below 512 GB. A figure that is not the drive's
+    own ("64GB with 2TB cloud storage", "supports up to 2TB", "2TB hard
+    drives") is not read.
     """
     sp = policy.special
     sure = _names(facts, sp.flash_drive)
@@ -89,6 +104,8 @@ def flash_drive_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
     if sp.not_flash_drive.search(facts.title.clean) or sp.not_flash_drive.search(facts.category):
         sure = _UNSURE
     fig = _first(facts, facts.storage_gb, sp.flash_drive_min_gb, inclusive=True)
+    if _title_states_within(facts.storage_gb, fig, sp.flash_drive_min_gb, inclusive=True):
+        sure = min(sure, _UNSURE)
     yield from _capacity_hit(
         fig,
         sure,
@@ -112,13 +129,16 @@ def power_bank_capacity_is_fake(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## Doubt
     Seller's side. A power bank named in the title or category rejects; one
-    named only in the description is a warning.
+    named only in the description is a warning, and so is a figure only in the
+    description when the title states 50000 mAh or less.
     """
     sp = policy.special
     sure = _names(facts, sp.power_bank)
     if not sure:
         return
     fig = _first(facts, facts.battery_mah, sp.power_bank_max_mah)
+    if _title_states_within(facts.battery_mah, fig, sp.power_bank_max_mah):
+        sure = min(sure, _UNSURE)
     yield from _capacity_hit(
         fig,
         sure,
