@@ -228,6 +228,13 @@ class LanguagePolicy(Section):
     #: Common English words, and common function words of other Latin-script languages.
     english_words: frozenset[str] = frozenset()
     foreign_words: frozenset[str] = frozenset()
+    #: Languages the detectors confuse with each other and that count as one when they
+    #: agree ("ms" read as "id": Malay and Indonesian).
+    same_language: dict[str, str] = Field(default_factory=dict)
+    #: At least this many words left after stripping, none of them common English, and both
+    #: detectors naming the same other language (each at least ``agree_min_confidence``):
+    #: the text is not English ("Cetakan Kue Silikon Bentuk Hati").
+    no_english_min_words: int = 3
 
 
 # --- readability.yaml (TITLE-4, TITLE-5, TITLE-6, DESC-12) -------------------------------
