@@ -180,6 +180,9 @@ class Platforms(Section):
     compatibility_cues: Phrases
     #: Phrases in which a forbidden name is no platform ("Amazon Green", "Amazon parrot").
     innocent: Phrases = Field(default=(), validate_default=True)
+    #: Platforms that also make devices: only these are named for compatibility after a cue
+    #: ("Charger for Amazon"); "Blank Mugs for Etsy Sellers" names the platform. Empty: all.
+    device_makers: list[str] = Field(default_factory=list)
 
 
 # --- language.yaml (TITLE-8, DESC-1, PHOTO-3) --------------------------------------------
@@ -289,6 +292,12 @@ class ReadabilityPolicy(Section):
     leet_words: int = 2
     #: ... or this share of symbols alone.
     symbol_share_alone: float = 0.35
+    #: TITLE-4 / DESC-12: digits standing in for letters ("C3r4m1c C0ff33"): at least this many
+    #: such words in a title (in a description) that read as English words with the digits
+    #: turned back, making up at least ``leet_share`` of the words.
+    leet_title_words: int = 2
+    leet_description_words: int = 3
+    leet_share: float = 0.3
 
 
 # --- title.yaml (TITLE-*) -----------------------------------------------------------------

@@ -54,6 +54,9 @@ def _is_compatibility(text: str, start: int, end: int, platforms: Platforms) -> 
     line = platforms.product_lines.pattern.search(stripped)
     if line and line.start() == 0:
         return True
+    makers = platforms.device_makers
+    if makers and text[start:end].lower() not in {m.lower() for m in makers}:
+        return False  # "Blank Mugs for Etsy Sellers": Etsy makes no device to fit
     before = text[max(0, start - 30) : start].rstrip()
     cues = platforms.compatibility_cues.pattern
     return any(c.end() == len(before) for c in cues.finditer(before))

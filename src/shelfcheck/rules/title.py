@@ -149,6 +149,15 @@ def title_unreadable(facts: Facts, policy: Policy) -> Iterator[Hit]:
             confidence=0.9,
             message=f'Words are written together without spaces ("{read.run_together[0][:60]}").',
         )
+    elif len(read.leet_english) >= rp.leet_title_words and len(read.leet_english) >= (
+        rp.leet_share * read.tokens
+    ):
+        yield Hit(
+            field="title",
+            evidence=" ".join(read.leet_english)[:200],
+            confidence=0.85,
+            message=f'The title writes digits instead of letters ({" ".join(read.leet_english[:6])}).',
+        )
     elif (
         len(read.fragments) >= rp.min_fragments
         and read.fragment_share >= rp.fragment_share
