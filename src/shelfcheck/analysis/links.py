@@ -119,7 +119,8 @@ def _judge(m: re.Match[str], text: str, extractor: Any, policy: LinkPolicy) -> L
             return None  # "dress.Red": a sentence run on without a space
         if not (last.lower() in policy.common_suffixes or len(last) == 2):
             return None  # "foo.delivery", "colour.black": new generic suffixes that are words
-    sure = explicit or bool(path) or last.lower() not in policy.ambiguous
+    # "shop.com.my", "shop.co.uk": a second-level suffix before a country code is no word
+    sure = explicit or bool(path) or last.lower() not in policy.ambiguous or "." in suffix
     token = text[start:end].rstrip(".,;:!?")
     domain = f"{name}.{suffix}".lower()
     return Link(token, (start, start + len(token)), domain, name.lower(), explicit or bool(path), sure)

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from shelfcheck.policy import ReadabilityPolicy
 
 _TOKEN = re.compile(r"\S+")
-#: Hyphens keep words apart: "Ceramic-Coffee-Mug-With-Lid" is words, each judged on its own.
-_HYPHENS = re.compile(r"[-–]+")
+#: Hyphens and slashes keep words apart: "Ceramic-Coffee-Mug-With-Lid" and
+#: "Apple/Strawberry/Lemon/Grape" are words, each judged on its own.
+_HYPHENS = re.compile(r"[-–/]+")
 _HUMP = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -417,7 +418,9 @@ def measure(
             and any(
                 len(part) >= 2 * run_together_words
                 and _run_together(part, run_together_words, split, vocabulary, vocabulary_rank)
-                for part in (_HYPHENS.split(core) if "-" in core or "–" in core else (core,))
+                for part in (
+                    _HYPHENS.split(core) if "-" in core or "–" in core or "/" in core else (core,)
+                )
             )
         ):
             run_together.append(core)
