@@ -295,6 +295,10 @@ class ReadabilityPolicy(Section):
     #: TITLE-4 / DESC-12: digits standing in for letters ("C3r4m1c C0ff33"): at least this many
     #: such words in a title (in a description) that read as English words with the digits
     #: turned back, making up at least ``leet_share`` of the words.
+    #: TITLE-5: one word said this many times in a row ("Mug Mug Mug") is spam, unless it is
+    #: a sound or a cheer ("Ho Ho Ho", "Love Love Love").
+    stutter_words: int = 3
+    stutter_ok: frozenset[str] = frozenset()
     leet_title_words: int = 2
     leet_description_words: int = 3
     leet_share: float = 0.3

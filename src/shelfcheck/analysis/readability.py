@@ -121,6 +121,10 @@ class Readability:
     #: The longest repeated phrase (two or more words) and the share of words that repeat.
     repeated_phrase: str = ""
     repetition_share: float = 0.0
+    #: The longest run of one word said again and again in a row ("Mug Mug Mug Mug"): the
+    #: word and how many times (1 when no word follows itself).
+    stutter_word: str = ""
+    stutter_count: int = 1
     tags: TagSignals = field(default_factory=TagSignals)
     upper_share: float = 0.0
     lower_share: float = 0.0
@@ -251,6 +255,21 @@ def _broken_words(
         ):
             found.extend(k for k in (i, j) if k not in fragment_at and k not in found)
     return found
+
+
+def _stutter(tokens: list[str]) -> tuple[str, int]:
+    """The word of three or more letters said the most times in a row, and how many times."""
+    best, count = "", 1
+    previous, run = "", 0
+    for token in tokens:
+        word = token.strip(_ASCII_NOT_WORD).lower()
+        if len(word) >= 3 and word.isalpha() and word == previous:
+            run += 1
+        else:
+            previous, run = word, 1
+        if run > count:
+            best, count = word, run
+    return best, count
 
 
 def _repetition(words: list[str]) -> tuple[str, float]:
@@ -445,6 +464,7 @@ def measure(
     # a run needs four symbols; entities need "&"; mojibake needs characters outside ASCII
     symbol_runs = _SYMBOL_RUN.findall(text) if symbols >= 4 else []
     phrase, repetition = _repetition(words) if word_signals else ("", 0.0)
+    stutter = _stutter(tokens) if word_signals else ("", 1)
     raw_text = raw[: max_chars * 10]
     entities = sum(len(m) for m in _ENTITY.findall(raw_text)) if "&" in raw_text else 0
     mojibake = [] if ascii_text else _MOJIBAKE.findall(text)
@@ -459,6 +479,8 @@ def measure(
         fragments=fragments,
         fragment_share=len(fragments) / alpha_tokens if alpha_tokens else 0.0,
         repeated_phrase=phrase,
+        stutter_word=stutter[0],
+        stutter_count=stutter[1],
         repetition_share=repetition,
         tags=_tags(text, words, occasion) if word_signals else TagSignals(),
         upper_share=upper / cased if cased else 0.0,

@@ -195,6 +195,14 @@ def title_repeats_itself(facts: Facts, policy: Policy) -> Iterator[Hit]:
         len(read.repeated_phrase.split()) >= rp.repeated_phrase_words
         and read.repetition_share >= rp.repeated_phrase_share
     )
+    if read.stutter_count >= rp.stutter_words and read.stutter_word not in rp.stutter_ok:
+        yield Hit(
+            field="title",
+            evidence=" ".join([read.stutter_word] * read.stutter_count),
+            confidence=0.9,
+            message=f'The title says "{read.stutter_word}" {read.stutter_count} times in a row.',
+        )
+        return
     if read.words >= rp.min_repetition_words and (
         read.repetition_share >= rp.repetition_share or long_phrase
     ):
