@@ -278,10 +278,44 @@ def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, .
         s, e = m.span()
         if any(s < ae and as_ < e for as_, ae in allowed):
             continue
+        if kind == "phrase" and _printed_slogan(text, s, e):
+            continue
         if any(s < c.span[1] and c.span[0] < e for c in out):
             continue
         out.append(ContactCall(m.group(0), (s, e), kind))
     return tuple(sorted(out, key=lambda c: c.span))
+
+
+_QUOTES = "\"'“”‘’«»"
+# words that introduce what is printed on the product: "the mug says 'Text me when ...'"
+_SLOGAN_CUE = re.compile(
+    r"\b(?:says?|saying|reads?|reading|print(?:ed)?|slogan|quote|lettering|text\s+on|words?|"
+    r"phrase|inscription|engraved|embroidered)\b[^.!?\n]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def _quote_marks(text: str) -> list[int]:
+    """Where quotation marks stand in ``text`` (an apostrophe inside a word is none)."""
+    return [
+        i
+        for i, c in enumerate(text)
+        if c in _QUOTES
+        and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha())
+    ]
+
+
+def _printed_slogan(text: str, start: int, end: int) -> bool:
+    """The phrase is a slogan printed on the product: inside quotes that open after a
+    slogan word ("the mug says 'Call me maybe'", "Printed quote: \"Text me when you get
+    home\"")."""
+    line_start = max(text.rfind("\n", 0, start), -1) + 1
+    before = text[line_start:start]
+    opened = _quote_marks(before)
+    if not opened or len(opened) % 2 == 0:
+        return False
+    closes = bool(_quote_marks(text[end : end + 80].split("\n", 1)[0]))
+    return closes and _SLOGAN_CUE.search(before[: opened[-1]]) is not None
 
 
 @per_object
