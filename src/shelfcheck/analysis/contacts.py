@@ -166,6 +166,8 @@ def _spelled_phones(text: str, policy: PhonePolicy) -> list[Phone]:
             repeat = 1
         if not (policy.min_digits <= len(digits) <= policy.max_digits):
             continue
+        if "12345" in digits or "01234" in digits or "54321" in digits:
+            continue  # counting ("learn to count one two three four five ...") is no number
         before = text[max(0, m.start() - 40) : m.start()]
         cue = _ends_with(before, policy.cues) or _sentence_cue(before, policy.contact_cues)
         out.append(Phone(m.group(0), m.span(), "+" + digits, cue.lower(), True))
