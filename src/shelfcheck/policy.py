@@ -183,6 +183,11 @@ class Platforms(Section):
     #: Platforms that also make devices: only these are named for compatibility after a cue
     #: ("Charger for Amazon"); "Blank Mugs for Etsy Sellers" names the platform. Empty: all.
     device_makers: list[str] = Field(default_factory=list)
+    #: Names that are also ordinary words ("Allegro" is a tempo): a mention only with a
+    #: shop word near it ("on Allegro", "Allegro store", "allegro.pl").
+    word_names: list[str] = Field(default_factory=list)
+    #: The shop words that make a ``word_names`` name a platform (a regex around it).
+    shop_context: Patterns = Field(default=(), validate_default=True)
 
 
 # --- language.yaml (TITLE-8, DESC-1, PHOTO-3) --------------------------------------------

@@ -44,6 +44,10 @@ def find_platform_mentions(text: str, platforms: Platforms) -> tuple[Mention, ..
             continue
         if _is_compatibility(text, start, end, platforms):
             continue
+        if platforms.word_names and m.group(0).lower() in {w.lower() for w in platforms.word_names}:
+            around = text[max(0, start - 30) : end + 30]
+            if not platforms.shop_context.pattern.search(around):
+                continue  # "Allegro Music Box": a tempo, not the marketplace
         out.append(Mention(m.group(0), (start, end)))
     return tuple(out)
 
