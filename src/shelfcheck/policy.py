@@ -243,6 +243,9 @@ class LanguagePolicy(Section):
     #: detectors naming the same other language (each at least ``agree_min_confidence``):
     #: the text is not English ("Cetakan Kue Silikon Bentuk Hati").
     no_english_min_words: int = 3
+    #: No common English word, at least two foreign-looking words, and at least this share
+    #: of the words foreign-looking: not English, whatever the detectors say.
+    foreign_only_share: float = 0.66
 
 
 # --- readability.yaml (TITLE-4, TITLE-5, TITLE-6, DESC-12) -------------------------------

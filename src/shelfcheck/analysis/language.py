@@ -234,6 +234,8 @@ def _word_counts(
             continue
         if lower in english_words or (len(lower) >= 2 and vocabulary.get(lower, limit) < limit):
             english += 1
+            if lower in english_words:
+                continue  # a listed loanword ("café", "crème") is English, accents and all
         if not lower.isascii() and all(script_of(c) == "Latin" for c in lower):
             foreign += 1
     return english, foreign
@@ -404,6 +406,12 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
     ):
         code = max(leaning, key=lambda v: v[1])[0] if leaning else None
         return LanguageResult(code, 0.85, False, "words", evidence, votes)
+    # Not one common English word, and most words foreign-looking ("Sepatu Wanita", "Celana
+    # Kulot Wanita"): a short title the detectors cannot settle is still plainly foreign.
+    if english == 0 and foreign >= 2 and foreign >= policy.foreign_only_share * len(words):
+        named = [v for v in (lingua, fasttext) if v[0] not in allowed and v[0]]
+        code = max(named, key=lambda v: v[1])[0] if named else None
+        return LanguageResult(code, 0.8, False, "words", evidence, votes)
     # A detector says English and the words do not contradict it.
     english_votes = [
         v for v in (lingua, fasttext) if v[0] in allowed and v[1] >= policy.agree_min_confidence
