@@ -848,6 +848,9 @@ class PhonePolicy(Section):
     regions: list[str]
     #: Fewest and most digits of a phone number.
     min_digits: int = 9
+    #: Right after a cue ("Hotline: 1900 6868", "Tel: 9123 4567"), a number written in
+    #: groups may be this short (eight-digit numbers of Vietnam, Singapore, Hong Kong).
+    min_digits_after_cue: int = 8
     max_digits: int = 15
     #: Words right before a number that announce a phone ("Tel:", "Call", "WhatsApp").
     cues: Phrases

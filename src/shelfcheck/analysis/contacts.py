@@ -121,11 +121,15 @@ def find_phones(text: str, policy: PhonePolicy) -> tuple[Phone, ...]:
     for m in _DIGIT_RUN.finditer(text):
         raw = m.group(0).rstrip(" -.(/")
         digits = _DIGIT.findall(raw)
-        if len(digits) < policy.min_digits:
+        if len(digits) < policy.min_digits_after_cue:
             continue
         start = m.start()
         before = text[max(0, start - 40) : start]
         cue = _ends_with(before, policy.cues)
+        if len(digits) < policy.min_digits and not (
+            cue and " " in raw.strip() and min(map(len, _GROUPS.findall(raw))) >= 3
+        ):
+            continue  # eight digits only right after "Tel:" / "Hotline:", in groups
         if not cue and _ends_with(before, policy.not_phone_labels):
             continue
         if not cue:
