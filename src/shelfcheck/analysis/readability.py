@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from shelfcheck.policy import ReadabilityPolicy
 
 _TOKEN = re.compile(r"\S+")
+#: Hyphens and slashes keep words apart: "Ceramic-Coffee-Mug-With-Lid" and
+#: "Apple/Strawberry/Lemon/Grape" are words, each judged on its own.
+_HYPHENS = re.compile(r"[-–/]+")
 _HUMP = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -118,6 +121,10 @@ class Readability:
     #: The longest repeated phrase (two or more words) and the share of words that repeat.
     repeated_phrase: str = ""
     repetition_share: float = 0.0
+    #: The longest run of one word said again and again in a row ("Mug Mug Mug Mug"): the
+    #: word and how many times (1 when no word follows itself).
+    stutter_word: str = ""
+    stutter_count: int = 1
     tags: TagSignals = field(default_factory=TagSignals)
     upper_share: float = 0.0
     lower_share: float = 0.0
@@ -129,6 +136,10 @@ class Readability:
     #: Longest run of blank lines.
     blank_run: int = 0
     leet_words: list[str] = field(default_factory=list)
+    #: "l33t" words that are English words once their digits are letters again ("C0ff33").
+    leet_english: list[str] = field(default_factory=list)
+    #: Whitespace-separated tokens (a "l33t" word is one token but several letter runs).
+    tokens: int = 0
 
     @property
     def garbled(self) -> bool:
@@ -150,6 +161,24 @@ def _strip_ascii_edges(token: str) -> str:
     """:func:`_strip_edges` of an ASCII token, without the regex (a token holds no newline,
     before which ``$`` would also match)."""
     return token.strip(_ASCII_NOT_WORD)
+
+
+_DELEET = str.maketrans("0134578", "oieastb")
+_DELEET_L = str.maketrans("0134578", "oleastb")
+_LETTERS_DIGITS = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def _deleet_is_word(core: str, vocabulary: Mapping[str, int], rank: int) -> bool:
+    """``core`` ("C0ff33", "s4f3") reads as an English word of four or more letters once its
+    digits are turned back into the letters they stand for."""
+    if not _LETTERS_DIGITS.match(core):
+        return False
+    lower = core.lower()
+    for table in (_DELEET, _DELEET_L):
+        word = lower.translate(table)
+        if len(word) >= 4 and word.isalpha() and vocabulary.get(word, rank) < rank:
+            return True
+    return False
 
 
 def _run_together(
@@ -226,6 +255,21 @@ def _broken_words(
         ):
             found.extend(k for k in (i, j) if k not in fragment_at and k not in found)
     return found
+
+
+def _stutter(tokens: list[str]) -> tuple[str, int]:
+    """The word of three or more letters said the most times in a row, and how many times."""
+    best, count = "", 1
+    previous, run = "", 0
+    for token in tokens:
+        word = token.strip(_ASCII_NOT_WORD).lower()
+        if len(word) >= 3 and word.isalpha() and word == previous:
+            run += 1
+        else:
+            previous, run = word, 1
+        if run > count:
+            best, count = word, run
+    return best, count
 
 
 def _repetition(words: list[str]) -> tuple[str, float]:
@@ -371,6 +415,15 @@ def measure(
         if _LETTER_DIGIT_LETTER.search(text)
         else []
     )
+    leet_english = (
+        [
+            core
+            for core in (strip_edges(t) for t in _LETTER_DIGIT_LETTER_TOKEN.findall(text))
+            if not core.isupper() and _deleet_is_word(core, vocabulary, vocabulary_rank)
+        ]
+        if leet or _LETTER_DIGIT_LETTER.search(text)
+        else []
+    )
     letter_tokens: list[tuple[int, str]] = []  # (position, letters) of plain-letter tokens
     fragment_at: set[int] = set()
     for position, token in enumerate(tokens):
@@ -381,7 +434,13 @@ def measure(
         if (
             len(core) >= 2 * run_together_words
             and not _LINK_LIKE.search(core)
-            and _run_together(core, run_together_words, split, vocabulary, vocabulary_rank)
+            and any(
+                len(part) >= 2 * run_together_words
+                and _run_together(part, run_together_words, split, vocabulary, vocabulary_rank)
+                for part in (
+                    _HYPHENS.split(core) if "-" in core or "–" in core or "/" in core else (core,)
+                )
+            )
         ):
             run_together.append(core)
             run_letters += sum(1 for c in core if c.isalpha())
@@ -405,6 +464,7 @@ def measure(
     # a run needs four symbols; entities need "&"; mojibake needs characters outside ASCII
     symbol_runs = _SYMBOL_RUN.findall(text) if symbols >= 4 else []
     phrase, repetition = _repetition(words) if word_signals else ("", 0.0)
+    stutter = _stutter(tokens) if word_signals else ("", 1)
     raw_text = raw[: max_chars * 10]
     entities = sum(len(m) for m in _ENTITY.findall(raw_text)) if "&" in raw_text else 0
     mojibake = [] if ascii_text else _MOJIBAKE.findall(text)
@@ -419,6 +479,8 @@ def measure(
         fragments=fragments,
         fragment_share=len(fragments) / alpha_tokens if alpha_tokens else 0.0,
         repeated_phrase=phrase,
+        stutter_word=stutter[0],
+        stutter_count=stutter[1],
         repetition_share=repetition,
         tags=_tags(text, words, occasion) if word_signals else TagSignals(),
         upper_share=upper / cased if cased else 0.0,
@@ -428,6 +490,8 @@ def measure(
         mojibake_share=sum(len(m) for m in mojibake) / nonspace if nonspace else 0.0,
         blank_run=_blank_run(text),
         leet_words=leet,
+        leet_english=leet_english,
+        tokens=len(tokens) if word_signals else len(text.split()) if leet_english else 0,
     )
 
 

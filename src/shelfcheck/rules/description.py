@@ -90,6 +90,10 @@ def description_unreadable(facts: Facts, policy: Policy) -> Iterator[Hit]:
         read.symbol_share >= rp.symbol_share and len(read.leet_words) >= rp.leet_words
     ):
         problem = f"{read.symbol_share:.0%} of it is symbols instead of letters"
+    elif len(read.leet_english) >= rp.leet_description_words and len(read.leet_english) >= (
+        rp.leet_share * read.tokens
+    ):
+        problem = f"{len(read.leet_english)} words are written with digits instead of letters"
     elif read.blank_run >= rp.blank_lines:
         problem = f"it has a gap of {read.blank_run} blank lines"
     if problem:

@@ -149,6 +149,15 @@ def title_unreadable(facts: Facts, policy: Policy) -> Iterator[Hit]:
             confidence=0.9,
             message=f'Words are written together without spaces ("{read.run_together[0][:60]}").',
         )
+    elif len(read.leet_english) >= rp.leet_title_words and len(read.leet_english) >= (
+        rp.leet_share * read.tokens
+    ):
+        yield Hit(
+            field="title",
+            evidence=" ".join(read.leet_english)[:200],
+            confidence=0.85,
+            message=f'The title writes digits instead of letters ({" ".join(read.leet_english[:6])}).',
+        )
     elif (
         len(read.fragments) >= rp.min_fragments
         and read.fragment_share >= rp.fragment_share
@@ -186,6 +195,14 @@ def title_repeats_itself(facts: Facts, policy: Policy) -> Iterator[Hit]:
         len(read.repeated_phrase.split()) >= rp.repeated_phrase_words
         and read.repetition_share >= rp.repeated_phrase_share
     )
+    if read.stutter_count >= rp.stutter_words and read.stutter_word not in rp.stutter_ok:
+        yield Hit(
+            field="title",
+            evidence=" ".join([read.stutter_word] * read.stutter_count),
+            confidence=0.9,
+            message=f'The title says "{read.stutter_word}" {read.stutter_count} times in a row.',
+        )
+        return
     if read.words >= rp.min_repetition_words and (
         read.repetition_share >= rp.repetition_share or long_phrase
     ):
