@@ -9,10 +9,13 @@ that cannot be read is a PHOTO-8 finding on that photo, never a silent pass.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import replace
 
 from shelfcheck.analysis.language import detect_language
+from shelfcheck.analysis.platforms import find_platform_mentions
 from shelfcheck.facts import Facts
 from shelfcheck.model import Doubt, Reason
 from shelfcheck.photos import PhotoFacts
@@ -172,18 +175,19 @@ def photo_repeated(facts: Facts, policy: Policy) -> Iterator[Hit]:
             )
 
 
+#: A lower-case run of three letters followed by a capitalised word: 'AmazonBestseller'.
+_CAMEL_JOIN = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
+
+
 def _platform_mentions(text: str, platforms: Platforms) -> list[str]:
-    out = []
-    for m in platforms.forbidden.finditer(text):
-        after = text[m.end() : m.end() + 30].lstrip(" '’s")
-        before = text[max(0, m.start() - 30) : m.start()].rstrip()
-        line = platforms.product_lines.search(after)
-        if line and line.start() == 0:
-            continue
-        if any(c.end() == len(before) for c in platforms.compatibility_cues.finditer(before)):
-            continue
-        out.append(m.group(0))
-    return out
+    """Platform names in a line read on a photo; the OCR often drops the space between
+    words of a slogan ('AmazonBestseller'), so a line with words run together in
+    camel case is read both as it is and split."""
+    found = find_platform_mentions(text, platforms)
+    split = _CAMEL_JOIN.sub(" ", text)
+    if not found and split != text:
+        found = find_platform_mentions(split, platforms)
+    return [m.text for m in found]
 
 
 @rule("PHOTO-7", reason=Reason.PHOTO, doubt=Doubt.SELLER, needs_photos=True)
