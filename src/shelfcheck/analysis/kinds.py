@@ -190,10 +190,24 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
                 and policy.accessory_words.pattern.match(text, nxt)
             ):
                 accessory = True
-        if not accessory and policy.purpose_cues.search(text[max(0, hit.start - 60) : hit.start]):
+        if not accessory and _purpose_or_feature(text, hit.start, policy):
             accessory = True
         out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))
     return _accessory_runs(sorted(out, key=lambda h: h.start), text)
+
+
+def _purpose_or_feature(text: str, start: int, policy: KindsPolicy) -> bool:
+    """Whether the text right before a kind word makes it a purpose ("Rack for Shoes",
+    "Insoles for Nike Sneakers") or a feature of another product ("Case with MagSafe
+    Ring"), not the product itself."""
+    before = text[max(0, start - 60) : start]
+    if policy.purpose_cues.search(before):
+        return True
+    cue = policy.feature_cues.search(before) if policy.feature_cues else None
+    if cue is not None and not policy.feature_heads.search(before[: cue.start()]):
+        return True
+    model = policy.purpose_model_cues.search(before) if policy.purpose_model_cues else None
+    return model is not None and not policy.purpose_audience.search(model.group(0))
 
 
 def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:

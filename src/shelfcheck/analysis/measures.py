@@ -193,8 +193,10 @@ class _Regexes:
             re.IGNORECASE,
         )
         self.header_unit = re.compile(rf"(?:\(|\b)(?P<u>{unit})\)?", re.IGNORECASE)
+        # a cell may give the value in a second unit too: "96cm/37.8in", "88 (34.6\")"
         self.cell = re.compile(
-            rf"\s*(?P<a>{num})\s*(?:{_RANGE_SEP}\s*(?P<b>{num}))?\s*(?P<u>{unit})?\s*",
+            rf"\s*(?P<a>{num})\s*(?:{_RANGE_SEP}\s*(?P<b>{num}))?\s*(?P<u>{unit})?\s*"
+            rf"(?:(?:/|\(|\[)\s*{num}\s*(?:{_RANGE_SEP}\s*{num})?\s*{unit}?\s*[)\]]?\s*)?",
             re.IGNORECASE,
         )
         self.at_end = re.compile(rf"(?P<u>{unit})\s*$", re.IGNORECASE)
@@ -571,6 +573,9 @@ def _chart_measurements(
 _TABLE_BAR = re.compile(r"[ \t]*[|\t│][ \t]*")
 _TABLE_CELL_NUMBER = re.compile(
     rf"{NUM_ONCE}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM_ONCE})?[ \t]*[a-zA-Z\"”]{{0,6}}"
+    # the same value in a second unit: "96cm/37.8in", "88cm (34.6\")"
+    rf"(?:[ \t]*[/(\[][ \t]*{NUM_ONCE}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM_ONCE})?[ \t]*"
+    rf"[a-zA-Z\"”]{{0,6}}[ \t]*[)\]]?)?"
 )
 #: A table row is short; longer lines are prose.
 _TABLE_LINE_MAX = 200
