@@ -569,6 +569,8 @@ class KindsPolicy(Section):
     implies: dict[str, list[str]] = Field(default_factory=dict)
     #: A kind word followed by one of these names an accessory of it ("Shoe Rack").
     accessory_words: Phrases
+    #: A part of the goods between a kind word and an accessory word ("USB Cable Organizer").
+    part_words: Phrases = Field(default=(), validate_default=True)
     #: A category segment with one of these names accessories; the search stops there.
     category_stop_words: Phrases
     #: Text right before a kind word that makes it a purpose ("Rack for Shoes").

@@ -184,12 +184,15 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
             if following and not any(_implied(hit.kind, k, policy) for k in following):
                 # a modifier of another kind's word: "Shoe Bag", "Dress Shoes", "Makeup Bag"
                 continue
-            if (
-                not following
-                and policy.accessory_words
-                and policy.accessory_words.pattern.match(text, nxt)
-            ):
-                accessory = True
+            if not following and policy.accessory_words:
+                if policy.accessory_words.pattern.match(text, nxt):
+                    accessory = True
+                elif policy.part_words:
+                    # "USB Cable Organizer", "Shoe Lace Holder": a part, then the accessory
+                    part = policy.part_words.pattern.match(text, nxt)
+                    after = _next_word_start(text, part.end()) if part else None
+                    if after is not None and policy.accessory_words.pattern.match(text, after):
+                        accessory = True
         if not accessory and _purpose_or_feature(text, hit.start, policy):
             accessory = True
         out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))

@@ -167,7 +167,8 @@ class _Regexes:
         for s in spellings:
             if s == "in":
                 # "in" only where it cannot be the word: "16 in.", "16 in)", "2 in x 3 in"
-                parts.append(r"in(?=\.|\s*[)\],;x×*/]|\s*$)")
+                # "16 in.", "16 in)", "2 in x 3 in"; "32in" written onto its number
+                parts.append(r"(?:in(?=\.|\s*[)\],;x×*/]|\s*$)|(?<=\d)in(?![a-zA-Z\d]))")
             elif s[-1:].isalnum() and s.isascii():
                 parts.append(re.escape(s) + r"(?![a-zA-Z])")
             else:
@@ -209,7 +210,7 @@ class _Regexes:
             re.IGNORECASE,
         )
         self.bare_after_param = re.compile(
-            rf"[ \t]*[:：=]?[ \t]*(?P<a>{num})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{num}))?"
+            rf"[ \t]*[:：=\-]?[ \t]*(?P<a>{num})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{num}))?"
             r"(?![\da-zA-Z]|[.,]\d|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
             re.IGNORECASE,
         )
