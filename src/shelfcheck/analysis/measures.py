@@ -663,6 +663,9 @@ def _rows_table(
     header: list[str], lines: list[str], start: int, rx: _Regexes, unit: str | None
 ) -> tuple[SizeChart, int] | None:
     """ "Size | Bust | Length" / "S | 88 | 62" / "M | 92 | 64" ..."""
+    if any(_TABLE_CELL_NUMBER.fullmatch(h) for h in header[1:]):
+        # a line of values ("Size S: Bust 86 cm, Length 95 cm"), not a header of names
+        return None
     params = [_last_param(re.sub(r"\(.*?\)", "", h), rx)[0] for h in header[1:]]
     if not any(params):
         return None
