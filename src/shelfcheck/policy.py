@@ -590,6 +590,9 @@ class KindsPolicy(Section):
     purpose_audience: Phrases = Field(default=(), validate_default=True)
     #: A category or title naming one of these is of no kind here (adult products).
     no_kind: Phrases = Field(default=(), validate_default=True)
+    #: A category naming one of these holds goods of no kind here, whatever the title says
+    #: ("Beverages > Beer": a can's "Silver Ring" is not a ring).
+    no_kind_categories: Phrases = Field(default=(), validate_default=True)
     #: A kind named only in the description needs this many mentions.
     description_min_mentions: int = Field(2, ge=1)
     #: Only this much of the description is read for the kind.

@@ -347,7 +347,11 @@ def _drop_siblings(
 
 def find_kinds(title: str, category: str, description: str, policy: KindsPolicy) -> Kinds:
     """The kinds of goods named by the listing's category, title and description."""
-    if policy.no_kind.search(category) or policy.no_kind.search(title):
+    if (
+        policy.no_kind.search(category)
+        or policy.no_kind.search(title)
+        or policy.no_kind_categories.search(category)
+    ):
         return Kinds(frozenset(), {})
     title_hits = _hits(title, policy)
     from_title = _from_title(title_hits)

@@ -692,13 +692,21 @@ def _columns_table(
     names: list[str] = [header[0]]
     columns: list[list[str]] = []
     for line in lines[start:]:
-        m = re.match(r"\s*(?P<name>[^\d:：|]{2,40}?)\s*[:：|]?\s*(?=\d)", line)
+        # "Fit Waist | cm | 66-76 | 76-83": the line's unit may stand in a cell of its own
+        m = re.match(
+            rf"\s*(?P<name>[^\d:：|]{{2,40}}?)\s*[:：|]?\s*(?:(?P<unit>{rx.unit})\s*[:：|]\s*)?(?=\d)",
+            line,
+            re.IGNORECASE,
+        )
         if not m or _last_param(m.group("name"), rx)[0] is None:
             break
         values = [c for c in re.split(r"[ \t|/]+", line[m.end() :].strip()) if c]
+        name = m.group("name").strip()
+        if m.group("unit"):
+            name = f"{name} ({m.group('unit')})"
         if len(values) != len(labels) or not all(_TABLE_CELL_NUMBER.fullmatch(v) for v in values):
             break
-        names.append(m.group("name").strip())
+        names.append(name)
         columns.append(values)
     if not columns:
         return None
