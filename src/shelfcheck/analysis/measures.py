@@ -132,10 +132,20 @@ _SIZE_PREFIX = re.compile(r"^SIZE[-:]?")
 _MANY_X = re.compile(r"(X{2,6})([LS])")
 
 
+#: Size words for the letters: "Small" is "S", "X-Large" is "XL".
+_SIZE_WORDS = {
+    "XSMALL": "XS", "X-SMALL": "XS", "EXTRASMALL": "XS", "EXTRA-SMALL": "XS",
+    "SMALL": "S", "MEDIUM": "M", "LARGE": "L",
+    "XLARGE": "XL", "X-LARGE": "XL", "EXTRALARGE": "XL", "EXTRA-LARGE": "XL",
+    "XXLARGE": "2XL", "XX-LARGE": "2XL", "XXXLARGE": "3XL", "XXX-LARGE": "3XL",
+}
+
+
 def normalise_label(text: str) -> str:
-    """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS"."""
+    """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS", "Small" -> "S"."""
     label = _SPACES.sub("", text.strip().upper()).replace(",", ".")
     label = _SIZE_PREFIX.sub("", label)
+    label = _SIZE_WORDS.get(label, label)
     m = _MANY_X.fullmatch(label)
     if m:
         label = f"{len(m.group(1))}X{m.group(2)}"
@@ -146,6 +156,8 @@ def label_tokens(size: str) -> set[str]:
     """The labels a variant's size may be found under ("Xs-26" -> {"XS-26", "XS", "26"})."""
     whole = normalise_label(size)
     out = {whole}
+    if _SPACES.sub("", size.strip().upper()) in _SIZE_WORDS:
+        return out  # "X-Large" is XL, not also "X" and "L"
     for part in re.split(r"[\s\-/()（）,]+", size):
         if part.strip():
             out.add(normalise_label(part))
