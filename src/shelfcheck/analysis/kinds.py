@@ -101,6 +101,7 @@ class _Hit:
     end: int
     text: str
     accessory: bool  # the word names an accessory of the kind, not the kind itself
+    purpose: bool = False  # ... because of the words before it ("Rack for Coats")
 
 
 def _next_word_start(text: str, pos: int) -> int | None:
@@ -193,9 +194,8 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
                     after = _next_word_start(text, part.end()) if part else None
                     if after is not None and policy.accessory_words.pattern.match(text, after):
                         accessory = True
-        if not accessory and _purpose_or_feature(text, hit.start, policy):
-            accessory = True
-        out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))
+        purpose = not accessory and _purpose_or_feature(text, hit.start, policy)
+        out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory or purpose, purpose))
     return _accessory_runs(sorted(out, key=lambda h: h.start), text)
 
 
@@ -215,12 +215,17 @@ def _purpose_or_feature(text: str, start: int, policy: KindsPolicy) -> bool:
 
 def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:
     """Kind words listed before an accessory of their kind name accessories too:
-    "Necklace, Earring & Ring Storage Case" stores all three."""
+    "Necklace, Earring & Ring Storage Case" stores all three; so do kind words listed
+    after a purpose: "Rack for Coats, Shirts and Dresses" holds all three."""
     out = list(hits)
     for i in range(len(out) - 2, -1, -1):
         hit, nxt = out[i], out[i + 1]
         if not hit.accessory and nxt.accessory and _LIST_GAP.fullmatch(text[hit.end : nxt.start]):
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True)
+    for i in range(1, len(out)):
+        prev, hit = out[i - 1], out[i]
+        if prev.purpose and not hit.accessory and _LIST_GAP.fullmatch(text[prev.end : hit.start]):
+            out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True, purpose=True)
     return out
 
 
