@@ -65,6 +65,11 @@ KINDS: frozenset[str] = frozenset(
 _GAP = re.compile(r"[\s\-_]+")
 #: What separates the words of a list of kinds ("Necklace, Earring & Ring Holder").
 _LIST_GAP = re.compile(r"(?:[\s\-_/,&+]|\band\b)+", re.IGNORECASE)
+#: What separates the items of a purpose list ("for Hard Drive, Portable Power Bank"): a
+#: separator, then at most two words before the next kind word.
+_PURPOSE_LIST_GAP = re.compile(
+    r"\s*(?:[,/&+]|\band\b|\bor\b)\s*(?:[^\s,;|()\[\]]+\s+){0,2}", re.IGNORECASE
+)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:>|/|›|»|\|)\s*")
 
 
@@ -224,7 +229,7 @@ def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True)
     for i in range(1, len(out)):
         prev, hit = out[i - 1], out[i]
-        if prev.purpose and not hit.accessory and _LIST_GAP.fullmatch(text[prev.end : hit.start]):
+        if prev.purpose and not hit.accessory and _PURPOSE_LIST_GAP.fullmatch(text[prev.end : hit.start]):
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True, purpose=True)
     return out
 
