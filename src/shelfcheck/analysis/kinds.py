@@ -229,7 +229,8 @@ def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True)
     for i in range(1, len(out)):
         prev, hit = out[i - 1], out[i]
-        if prev.purpose and not hit.accessory and _PURPOSE_LIST_GAP.fullmatch(text[prev.end : hit.start]):
+        gap = text[prev.end : hit.start]
+        if prev.purpose and not hit.accessory and _PURPOSE_LIST_GAP.fullmatch(gap):
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True, purpose=True)
     return out
 
