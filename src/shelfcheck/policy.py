@@ -597,12 +597,30 @@ class KindsPolicy(Section):
     implies: dict[str, list[str]] = Field(default_factory=dict)
     #: A kind word followed by one of these names an accessory of it ("Shoe Rack").
     accessory_words: Phrases
+    #: A part of the goods between a kind word and an accessory word ("USB Cable Organizer").
+    part_words: Phrases = Field(default=(), validate_default=True)
     #: A category segment with one of these names accessories; the search stops there.
     category_stop_words: Phrases
     #: Text right before a kind word that makes it a purpose ("Rack for Shoes").
     purpose_cues: Patterns
+    #: Text right before a kind word that makes it a feature or part of another product
+    #: ("Case with MagSafe Ring", "Backpack with USB Port"): ends with the cue and its words.
+    feature_cues: Patterns = Field(default=(), validate_default=True)
+    #: A head right before a feature cue that holds several goods ("Set with", "Kit with"):
+    #: the kind words after it are the goods, not features.
+    feature_heads: Patterns = Field(default=(), validate_default=True)
+    #: Text right before a kind word that names a purpose through a brand or model
+    #: ("Insoles for Nike Sneakers", "Bag for DJI Mini 3 Drone"); group ``words`` holds
+    #: the words between the cue and the kind word.
+    purpose_model_cues: Patterns = Field(default=(), validate_default=True)
+    #: Words after "for" that name who or when the product is for ("for Women Summer
+    #: Dress"): then the kind word after them is the product.
+    purpose_audience: Phrases = Field(default=(), validate_default=True)
     #: A category or title naming one of these is of no kind here (adult products).
     no_kind: Phrases = Field(default=(), validate_default=True)
+    #: A category naming one of these holds goods of no kind here, whatever the title says
+    #: ("Beverages > Beer": a can's "Silver Ring" is not a ring).
+    no_kind_categories: Phrases = Field(default=(), validate_default=True)
     #: A kind named only in the description needs this many mentions.
     description_min_mentions: int = Field(2, ge=1)
     #: Only this much of the description is read for the kind.

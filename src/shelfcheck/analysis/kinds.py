@@ -65,6 +65,11 @@ KINDS: frozenset[str] = frozenset(
 _GAP = re.compile(r"[\s\-_]+")
 #: What separates the words of a list of kinds ("Necklace, Earring & Ring Holder").
 _LIST_GAP = re.compile(r"(?:[\s\-_/,&+]|\band\b)+", re.IGNORECASE)
+#: What separates the items of a purpose list ("for Hard Drive, Portable Power Bank"): a
+#: separator, then at most two words before the next kind word.
+_PURPOSE_LIST_GAP = re.compile(
+    r"\s*(?:[,/&+]|\band\b|\bor\b)\s*(?:[^\s,;|()\[\]]+\s+){0,2}", re.IGNORECASE
+)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:>|/|›|»|\|)\s*")
 
 
@@ -101,6 +106,7 @@ class _Hit:
     end: int
     text: str
     accessory: bool  # the word names an accessory of the kind, not the kind itself
+    purpose: bool = False  # ... because of the words before it ("Rack for Coats")
 
 
 def _next_word_start(text: str, pos: int) -> int | None:
@@ -184,26 +190,48 @@ def _hits(text: str, policy: KindsPolicy) -> list[_Hit]:
             if following and not any(_implied(hit.kind, k, policy) for k in following):
                 # a modifier of another kind's word: "Shoe Bag", "Dress Shoes", "Makeup Bag"
                 continue
-            if (
-                not following
-                and policy.accessory_words
-                and policy.accessory_words.pattern.match(text, nxt)
-            ):
-                accessory = True
-        if not accessory and policy.purpose_cues.search(text[max(0, hit.start - 60) : hit.start]):
-            accessory = True
-        out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory))
+            if not following and policy.accessory_words:
+                if policy.accessory_words.pattern.match(text, nxt):
+                    accessory = True
+                elif policy.part_words:
+                    # "USB Cable Organizer", "Shoe Lace Holder": a part, then the accessory
+                    part = policy.part_words.pattern.match(text, nxt)
+                    after = _next_word_start(text, part.end()) if part else None
+                    if after is not None and policy.accessory_words.pattern.match(text, after):
+                        accessory = True
+        purpose = not accessory and _purpose_or_feature(text, hit.start, policy)
+        out.append(_Hit(hit.kind, hit.start, hit.end, hit.text, accessory or purpose, purpose))
     return _accessory_runs(sorted(out, key=lambda h: h.start), text)
+
+
+def _purpose_or_feature(text: str, start: int, policy: KindsPolicy) -> bool:
+    """Whether the text right before a kind word makes it a purpose ("Rack for Shoes",
+    "Insoles for Nike Sneakers") or a feature of another product ("Case with MagSafe
+    Ring"), not the product itself."""
+    before = text[max(0, start - 60) : start]
+    if policy.purpose_cues.search(before):
+        return True
+    cue = policy.feature_cues.search(before) if policy.feature_cues else None
+    if cue is not None and not policy.feature_heads.search(before[: cue.start()]):
+        return True
+    model = policy.purpose_model_cues.search(before) if policy.purpose_model_cues else None
+    return model is not None and not policy.purpose_audience.search(model.group(0))
 
 
 def _accessory_runs(hits: list[_Hit], text: str) -> list[_Hit]:
     """Kind words listed before an accessory of their kind name accessories too:
-    "Necklace, Earring & Ring Storage Case" stores all three."""
+    "Necklace, Earring & Ring Storage Case" stores all three; so do kind words listed
+    after a purpose: "Rack for Coats, Shirts and Dresses" holds all three."""
     out = list(hits)
     for i in range(len(out) - 2, -1, -1):
         hit, nxt = out[i], out[i + 1]
         if not hit.accessory and nxt.accessory and _LIST_GAP.fullmatch(text[hit.end : nxt.start]):
             out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True)
+    for i in range(1, len(out)):
+        prev, hit = out[i - 1], out[i]
+        gap = text[prev.end : hit.start]
+        if prev.purpose and not hit.accessory and _PURPOSE_LIST_GAP.fullmatch(gap):
+            out[i] = _Hit(hit.kind, hit.start, hit.end, hit.text, accessory=True, purpose=True)
     return out
 
 
@@ -330,7 +358,11 @@ def _drop_siblings(
 
 def find_kinds(title: str, category: str, description: str, policy: KindsPolicy) -> Kinds:
     """The kinds of goods named by the listing's category, title and description."""
-    if policy.no_kind.search(category) or policy.no_kind.search(title):
+    if (
+        policy.no_kind.search(category)
+        or policy.no_kind.search(title)
+        or policy.no_kind_categories.search(category)
+    ):
         return Kinds(frozenset(), {})
     title_hits = _hits(title, policy)
     from_title = _from_title(title_hits)

@@ -132,10 +132,20 @@ _SIZE_PREFIX = re.compile(r"^SIZE[-:]?")
 _MANY_X = re.compile(r"(X{2,6})([LS])")
 
 
+#: Size words for the letters: "Small" is "S", "X-Large" is "XL".
+_SIZE_WORDS = {
+    "XSMALL": "XS", "X-SMALL": "XS", "EXTRASMALL": "XS", "EXTRA-SMALL": "XS",
+    "SMALL": "S", "MEDIUM": "M", "LARGE": "L",
+    "XLARGE": "XL", "X-LARGE": "XL", "EXTRALARGE": "XL", "EXTRA-LARGE": "XL",
+    "XXLARGE": "2XL", "XX-LARGE": "2XL", "XXXLARGE": "3XL", "XXX-LARGE": "3XL",
+}
+
+
 def normalise_label(text: str) -> str:
-    """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS"."""
+    """ "us 7.5" -> "US7.5", "XXL" -> "2XL", "Size-XS" -> "XS", "Small" -> "S"."""
     label = _SPACES.sub("", text.strip().upper()).replace(",", ".")
     label = _SIZE_PREFIX.sub("", label)
+    label = _SIZE_WORDS.get(label, label)
     m = _MANY_X.fullmatch(label)
     if m:
         label = f"{len(m.group(1))}X{m.group(2)}"
@@ -146,6 +156,8 @@ def label_tokens(size: str) -> set[str]:
     """The labels a variant's size may be found under ("Xs-26" -> {"XS-26", "XS", "26"})."""
     whole = normalise_label(size)
     out = {whole}
+    if _SPACES.sub("", size.strip().upper()) in _SIZE_WORDS:
+        return out  # "X-Large" is XL, not also "X" and "L"
     for part in re.split(r"[\s\-/()（）,]+", size):
         if part.strip():
             out.add(normalise_label(part))
@@ -167,7 +179,8 @@ class _Regexes:
         for s in spellings:
             if s == "in":
                 # "in" only where it cannot be the word: "16 in.", "16 in)", "2 in x 3 in"
-                parts.append(r"in(?=\.|\s*[)\],;x×*/]|\s*$)")
+                # "16 in.", "16 in)", "2 in x 3 in"; "32in" written onto its number
+                parts.append(r"(?:in(?=\.|\s*[)\],;x×*/]|\s*$)|(?<=\d)in(?![a-zA-Z\d]))")
             elif s[-1:].isalnum() and s.isascii():
                 parts.append(re.escape(s) + r"(?![a-zA-Z])")
             else:
@@ -193,8 +206,10 @@ class _Regexes:
             re.IGNORECASE,
         )
         self.header_unit = re.compile(rf"(?:\(|\b)(?P<u>{unit})\)?", re.IGNORECASE)
+        # a cell may give the value in a second unit too: "96cm/37.8in", "88 (34.6\")"
         self.cell = re.compile(
-            rf"\s*(?P<a>{num})\s*(?:{_RANGE_SEP}\s*(?P<b>{num}))?\s*(?P<u>{unit})?\s*",
+            rf"\s*(?P<a>{num})\s*(?:{_RANGE_SEP}\s*(?P<b>{num}))?\s*(?P<u>{unit})?\s*"
+            rf"(?:(?:/|\(|\[)\s*{num}\s*(?:{_RANGE_SEP}\s*{num})?\s*{unit}?\s*[)\]]?\s*)?",
             re.IGNORECASE,
         )
         self.at_end = re.compile(rf"(?P<u>{unit})\s*$", re.IGNORECASE)
@@ -207,7 +222,7 @@ class _Regexes:
             re.IGNORECASE,
         )
         self.bare_after_param = re.compile(
-            rf"[ \t]*[:：=]?[ \t]*(?P<a>{num})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{num}))?"
+            rf"[ \t]*[:：=\-]?[ \t]*(?P<a>{num})(?:[ \t]*{_RANGE_SEP}[ \t]*(?P<b>{num}))?"
             r"(?![\da-zA-Z]|[.,]\d|[ \t]*(?:[=:>]|%|kg|lb|y\b|yrs?|years?|m\b|months?|pcs|g\b))",
             re.IGNORECASE,
         )
@@ -571,6 +586,9 @@ def _chart_measurements(
 _TABLE_BAR = re.compile(r"[ \t]*[|\t│][ \t]*")
 _TABLE_CELL_NUMBER = re.compile(
     rf"{NUM_ONCE}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM_ONCE})?[ \t]*[a-zA-Z\"”]{{0,6}}"
+    # the same value in a second unit: "96cm/37.8in", "88cm (34.6\")"
+    rf"(?:[ \t]*[/(\[][ \t]*{NUM_ONCE}(?:[ \t]*{_RANGE_SEP}[ \t]*{NUM_ONCE})?[ \t]*"
+    rf"[a-zA-Z\"”]{{0,6}}[ \t]*[)\]]?)?"
 )
 #: A table row is short; longer lines are prose.
 _TABLE_LINE_MAX = 200
@@ -657,6 +675,9 @@ def _rows_table(
     header: list[str], lines: list[str], start: int, rx: _Regexes, unit: str | None
 ) -> tuple[SizeChart, int] | None:
     """ "Size | Bust | Length" / "S | 88 | 62" / "M | 92 | 64" ..."""
+    if any(_TABLE_CELL_NUMBER.fullmatch(h) for h in header[1:]):
+        # a line of values ("Size S: Bust 86 cm, Length 95 cm"), not a header of names
+        return None
     params = [_last_param(re.sub(r"\(.*?\)", "", h), rx)[0] for h in header[1:]]
     if not any(params):
         return None
@@ -683,13 +704,21 @@ def _columns_table(
     names: list[str] = [header[0]]
     columns: list[list[str]] = []
     for line in lines[start:]:
-        m = re.match(r"\s*(?P<name>[^\d:：|]{2,40}?)\s*[:：|]?\s*(?=\d)", line)
+        # "Fit Waist | cm | 66-76 | 76-83": the line's unit may stand in a cell of its own
+        m = re.match(
+            rf"\s*(?P<name>[^\d:：|]{{2,40}}?)\s*[:：|]?\s*(?:(?P<unit>{rx.unit})\s*[:：|]\s*)?(?=\d)",
+            line,
+            re.IGNORECASE,
+        )
         if not m or _last_param(m.group("name"), rx)[0] is None:
             break
         values = [c for c in re.split(r"[ \t|/]+", line[m.end() :].strip()) if c]
+        name = m.group("name").strip()
+        if m.group("unit"):
+            name = f"{name} ({m.group('unit')})"
         if len(values) != len(labels) or not all(_TABLE_CELL_NUMBER.fullmatch(v) for v in values):
             break
-        names.append(m.group("name").strip())
+        names.append(name)
         columns.append(values)
     if not columns:
         return None
