@@ -504,6 +504,9 @@ class BrandPolicy(Section):
     near_signals: TermGroup
     #: "Right next to": at most this many characters between the brand and the signal.
     near_chars: int = 25
+    #: Signals that count only straight after a brand ("Nike-style", "Chanel Style Tee"):
+    #: "Street Style Nike Sneakers" names the brand, it does not imitate it.
+    after_brand: Phrases = Field(default_factory=_no_terms)
     #: A signal right after one of these is denied ("not fake", "beware of replicas").
     negations: Patterns = Field(default_factory=_no_terms)
     #: A strong signal with a brand only in another field of the listing.

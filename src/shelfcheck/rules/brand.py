@@ -8,6 +8,7 @@ Brands, signals and their innocent uses are policy data (``brands.yaml``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from shelfcheck.analysis.terms import (
@@ -26,6 +27,10 @@ from shelfcheck.policy import BrandPolicy, Policy
 from shelfcheck.rule import Hit, rule
 
 Span = tuple[int, int]
+
+#: Between a brand and an ``after_brand`` signal: nothing, or a model number ("New Balance
+#: 550 Style", "Air Max 90-style").
+_MODEL_GAP = re.compile(r"[\s-]{0,2}(?:[A-Za-z]{0,3}\d[\w.]{0,4}[\s-]{1,2})?")
 
 
 def brand_spans(text: str, policy: BrandPolicy) -> list[Span]:
@@ -76,7 +81,8 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
 
     ## Doubt
     Seller's side. A signal with a brand in the same field rejects; "inspired"
-    and "1:1" count only right next to the brand. A signal whose brand is only in
+    and "1:1" count only right next to the brand, "style" only straight after it
+    ("Nike-style Shorts", not "Street Style Nike Sneakers"). A signal whose brand is only in
     another field, or a vague one ("dupe", "imitation"), is a warning.
     """
     bp = policy.brands
@@ -84,7 +90,7 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
     lowered = "\n".join(t for _, t in sources).lower()
     # Patterns run on the text as written: some are case-sensitive ("AAA+").
     if not (may_occur(bp.signals.terms, lowered) or may_occur(bp.signals.unsure, lowered)
-            or may_occur(bp.near_signals.terms, lowered)):
+            or may_occur(bp.near_signals.terms, lowered) or may_occur(bp.after_brand, lowered)):
         seen = literals_in(sources)
         if not (patterns_match(bp.signals.patterns, sources, seen)
                 or patterns_match(bp.near_signals.patterns, sources, seen)):
@@ -114,6 +120,12 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
                 conf = bp.near_signals.confidence
                 if best is None or conf > best[0]:
                     best = (conf, hit)
+        if best is None and brands[field] and bp.after_brand:
+            for match in bp.after_brand.pattern.finditer(text):
+                start = match.start()
+                if any(0 <= start - end <= 12 and _MODEL_GAP.fullmatch(text[end:start]) for _, end in brands[field]):
+                    best = (bp.near_signals.confidence, TermHit(field, match.span(), match.group(0), True))
+                    break
     if best is not None:
         conf, hit = best
         yield Hit(
