@@ -181,6 +181,9 @@ class _Regexes:
                 # "in" only where it cannot be the word: "16 in.", "16 in)", "2 in x 3 in"
                 # "16 in.", "16 in)", "2 in x 3 in"; "32in" written onto its number
                 parts.append(r"(?:in(?=\.|\s*[)\],;x×*/]|\s*$)|(?<=\d)in(?![a-zA-Z\d]))")
+            elif s in ("foot", "feet"):
+                # "EU 40 foot length 25 cm": a shoe size before the foot length, no feet
+                parts.append(re.escape(s) + r"(?![a-zA-Z])(?![ \t]*(?:length|len|size|width|girth|circumference)\b)")
             elif s[-1:].isalnum() and s.isascii():
                 parts.append(re.escape(s) + r"(?![a-zA-Z])")
             else:
