@@ -31,6 +31,8 @@ Span = tuple[int, int]
 #: Between a brand and an ``after_brand`` signal: nothing, or a model number ("New Balance
 #: 550 Style", "Air Max 90-style").
 _MODEL_GAP = re.compile(r"[\s-]{0,2}(?:[A-Za-z]{0,3}\d[\w.]{0,4}[\s-]{1,2})?")
+#: A signal followed by a colon is an attribute's label ("Style: In-ear").
+_LABEL_AFTER = re.compile(r"\s*[:：]")
 
 
 def brand_spans(text: str, policy: BrandPolicy) -> list[Span]:
@@ -123,6 +125,8 @@ def listing_signals_counterfeit(facts: Facts, policy: Policy) -> Iterator[Hit]:
         if best is None and brands[field] and bp.after_brand:
             for match in bp.after_brand.pattern.finditer(text):
                 start = match.start()
+                if _LABEL_AFTER.match(text, match.end()):
+                    continue  # "Brand Name: JBL Style: In-ear": a label, not a claim
                 if any(0 <= start - end <= 12 and _MODEL_GAP.fullmatch(text[end:start]) for _, end in brands[field]):
                     best = (bp.near_signals.confidence, TermHit(field, match.span(), match.group(0), True))
                     break
