@@ -825,6 +825,9 @@ class SizeGoods(Section):
     when_missing: list[str] = Field(default_factory=lambda: ["SIZE-1"])
     #: A bare measurement in a variant's size or the title measures this parameter.
     default_param: str | None = None
+    #: The range (cm) a bare measurement must fall in to be read as ``default_param``: a
+    #: ring's "6mm" is its band width, not its inner diameter. None: any value.
+    default_range_cm: tuple[float, float] | None = None
     #: Whether a size chart without measurements (only "US / EU / UK" sizes) counts as
     #: size information (SIZE-1); clothing needs a measurement (RULEBOOK §14).
     chart_without_measurements_counts: bool = True

@@ -130,6 +130,7 @@ def to_float(text: str) -> float:
 _SPACES = re.compile(r"\s+")
 _SIZE_PREFIX = re.compile(r"^SIZE[-:]?")
 _MANY_X = re.compile(r"(X{2,6})([LS])")
+_PLUS_X = re.compile(r"[2-7]X")
 
 
 #: Size words for the letters: "Small" is "S", "X-Large" is "XL".
@@ -149,6 +150,8 @@ def normalise_label(text: str) -> str:
     m = _MANY_X.fullmatch(label)
     if m:
         label = f"{len(m.group(1))}X{m.group(2)}"
+    elif _PLUS_X.fullmatch(label):
+        label += "L"  # big-and-tall "4X" is 4XL
     return label
 
 
@@ -351,7 +354,11 @@ def _label_before(window: str) -> str | None:
     if small:
         return normalise_label(small.group(1))
     labels = list(_LABEL.finditer(window))
-    return normalise_label(labels[-1].group(0)) if labels else None
+    if labels:
+        return normalise_label(labels[-1].group(0))
+    # "Size 8 Toddler: Insole Length 15.5cm"
+    sized = list(_SIZE_WORD_LABEL.finditer(window))
+    return normalise_label(sized[-1].group(1)) if sized else None
 
 
 # --- free text ------------------------------------------------------------------------------
@@ -640,6 +647,33 @@ def _equivalent_labels(text: str) -> list[frozenset[str]]:
     ]
 
 
+#: A one- or two-digit size after the word "size": "Size 8 Toddler", "size 4:".
+_SIZE_WORD_LABEL = re.compile(r"(?i:\bsize)[ \t]*[:：#]?[ \t]*(\d{1,2}(?:[.,]5)?)(?![\w.,])")
+
+
+def _window_labels(window: str) -> list[str]:
+    labels = [normalise_label(m.group(0)) for m in _LABEL.finditer(window)]
+    labels += [normalise_label(m.group(1)) for m in _SIZE_WORD_LABEL.finditer(window)]
+    return list(dict.fromkeys(labels))
+
+
+def _row_label_groups(text: str, found: Sequence[Measurement]) -> list[frozenset[str]]:
+    """Groups of labels a line gives one size before its measurements ("Tag Size: XL
+    US Size: 14-16 Bust: 112cm", "S(US 4-6): Bust 94cm"): names of one size."""
+    groups: list[frozenset[str]] = []
+    prev_end = 0
+    for m in sorted((m for m in found if m.span), key=lambda m: m.span or (0, 0)):
+        start, end = m.span or (0, 0)
+        floor = max(prev_end, text.rfind("\n", 0, start) + 1)
+        prev_end = max(prev_end, end)
+        if not m.param or start - floor > 80:
+            continue
+        labels = _window_labels(text[floor:start])
+        if len(labels) >= 2:
+            groups.append(frozenset(labels))
+    return groups
+
+
 def text_tables(text: str, policy: SizePolicy) -> list[SizeChart]:
     """Size tables written as lines of the text, read as size charts.
 
@@ -664,7 +698,7 @@ def text_tables(text: str, policy: SizePolicy) -> list[SizeChart]:
             continue
         unit = _declared_unit(text[max(0, offsets[i] - 200) : offsets[i + 1]], rx)
         chart, used = (
-            _rows_table(cells, lines, i + 1, rx, unit)
+            _rows_table(cells, lines, i + 1, rx, unit, policy)
             or _columns_table(cells, lines, i + 1, rx, unit)
             or (None, 0)
         )
@@ -675,7 +709,12 @@ def text_tables(text: str, policy: SizePolicy) -> list[SizeChart]:
 
 
 def _rows_table(
-    header: list[str], lines: list[str], start: int, rx: _Regexes, unit: str | None
+    header: list[str],
+    lines: list[str],
+    start: int,
+    rx: _Regexes,
+    unit: str | None,
+    policy: SizePolicy,
 ) -> tuple[SizeChart, int] | None:
     """ "Size | Bust | Length" / "S | 88 | 62" / "M | 92 | 64" ..."""
     if any(_TABLE_CELL_NUMBER.fullmatch(h) for h in header[1:]):
@@ -683,6 +722,11 @@ def _rows_table(
         return None
     params = [_last_param(re.sub(r"\(.*?\)", "", h), rx)[0] for h in header[1:]]
     if not any(params):
+        return None
+    # a header names its columns: a sentence cut at its spaces ("Size: S/M/L. Recommended
+    # according to your usual size.") is none, even when a next line has as many words
+    named = sum(1 for h, p in zip(header[1:], params) if p or _is_label_header(h, policy))
+    if 2 * named < len(header) - 1:
         return None
     rows: list[list[str | None]] = []
     for line in lines[start:]:
@@ -763,6 +807,9 @@ def find_size_info(
         if field_name == "description":
             labels.update(m.label for m in found if m.label and m.param)
             groups += _equivalent_labels(text)
+            for group in _row_label_groups(text, found):
+                labels |= group
+                groups.append(group)
             for table in text_tables(text, policy):
                 table_ms, table_labels, _params, table_groups = _chart_measurements(table, policy)
                 measurements += [dataclasses.replace(m, field=field_name) for m in table_ms]

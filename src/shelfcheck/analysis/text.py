@@ -14,7 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_TAG = re.compile(r"<\s*(br|/p|p|/div|div|li|/li|tr|/tr)\b[^>]*>|<[^>]{0,500}>", re.IGNORECASE)
+_TAG = re.compile(
+    r"<\s*(br|/p|p|/div|div|li|/li|tr)\b[^>]*>|<\s*(td|th)\b[^>]*>|<[^>]{0,500}>", re.IGNORECASE
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -35,7 +37,11 @@ class Text:
 
 
 def _tag_to_space(match: re.Match[str]) -> str:
-    return "\n" if match.group(1) else " "
+    # a table row is a line and its cells are cut at bars, so that a size table in HTML
+    # reads as one written with bars ("S | 92cm | 64cm")
+    if match.group(1):
+        return "\n"
+    return " | " if match.group(2) else " "
 
 
 def normalise(raw: str | None, limit: int) -> Text:

@@ -74,12 +74,24 @@ def _relevant(facts: Facts, goods: SizeGoods) -> list[_Relevant]:
         param = m.param
         if param is None or (param == "dimensions" and not _is_box(m)):
             # "Size: 17 mm" on a ring is its diameter, "60 cm" on a necklace its length,
-            # "0-6 Months: 11cm" on baby shoes the insole
-            param = goods.default_param or param
+            # "0-6 Months: 11cm" on baby shoes the insole; a value out of the kind's range
+            # measures something else (a ring's "6mm" band width)
+            if goods.default_param and _in_default_range(m, goods):
+                param = goods.default_param
         if param in goods.ignore:
             continue
         out.append(_Relevant(m, param))
     return out
+
+
+def _in_default_range(m: Measurement, goods: SizeGoods) -> bool:
+    if goods.default_range_cm is None:
+        return True
+    cm = m.cm()
+    if cm is None:
+        return True
+    low, high = goods.default_range_cm
+    return low <= cm[0] and cm[1] <= high
 
 
 def _is_box(m: Measurement) -> bool:
@@ -330,6 +342,10 @@ def size_parameter_missing(facts: Facts, policy: Policy) -> Iterator[Hit]:
         field, text = _kind_evidence(facts, kind)
         wanted = " or ".join(_PARAM_NAMES.get(p, p.replace("_", " ")) for p in goods.needs)
         confidence = _confidence(facts, policy)
+        if _other_half_measured(facts, policy, kind, relevant):
+            # a top-and-bottoms set measured by its top's chest (or its bottoms' waist) has
+            # size information for the set: the missing half is a doubt, the seller's
+            confidence = min(confidence, policy.size.photo_doubt_confidence)
         yield Hit(
             field=field,
             evidence=text,
@@ -337,6 +353,19 @@ def size_parameter_missing(facts: Facts, policy: Policy) -> Iterator[Hit]:
             message=f"Size information for {_KIND_NAMES.get(kind, kind)} must include the "
             f"{wanted} (in cm or mm).",
         )
+
+
+_SET_HALVES = {"clothing_top": "clothing_bottom", "clothing_bottom": "clothing_top"}
+
+
+def _other_half_measured(
+    facts: Facts, policy: Policy, kind: str, relevant: list[_Relevant]
+) -> bool:
+    other = _SET_HALVES.get(kind)
+    if other is None or other not in facts.kinds or other not in policy.size.goods:
+        return False
+    needs = policy.size.goods[other].needs
+    return any(r.param in needs for r in relevant)
 
 
 def _one_variant_size(
