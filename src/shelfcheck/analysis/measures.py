@@ -647,8 +647,9 @@ def _equivalent_labels(text: str) -> list[frozenset[str]]:
     ]
 
 
-#: A one- or two-digit size after the word "size": "Size 8 Toddler", "size 4:".
-_SIZE_WORD_LABEL = re.compile(r"(?i:\bsize)[ \t]*[:：#]?[ \t]*(\d{1,2}(?:[.,]5)?)(?![\w.,])")
+#: A one- or two-digit size after the word "size": "Size 8 Toddler", "size 4:"; not one
+#: closing a parenthesis, which names the measurement before it ("16.5mm (size 6), 17.3mm").
+_SIZE_WORD_LABEL = re.compile(r"(?i:\bsize)[ \t]*[:：#]?[ \t]*(\d{1,2}(?:[.,]5)?)(?![\w.,])(?![ \t]*\))")
 
 
 def _window_labels(window: str) -> list[str]:
