@@ -56,18 +56,19 @@ def photo_text_not_english(facts: Facts, policy: Policy) -> Iterator[Hit]:
     Seller side: a little foreign text next to as much English passes.
     """
     t = policy.photo.thresholds
+    own = photo_text.own_words(facts.title.clean, facts.listing.brand or "")
     for i, photo in _readable(facts):
         seen = photo_text.scripts(
             photo, t, policy.photo.ocr.min_score, policy.language.ideograph_weight
         )
         if seen.foreign_weight < 2 * t.min_line_chars:
-            latin = photo_text.latin_text(photo, policy.photo.ocr.min_score)
+            latin = photo_text.latin_text(photo, policy.photo.ocr.min_score, own)
             letters = sum(c.isalpha() for c in latin)
             result = (
                 detect_language(latin, policy.language, facts.tools)
                 if letters >= policy.language.min_letters else None
             )
-            if result is not None and result.is_foreign:
+            if result is not None and (result.is_foreign or _detectors_sure(result, policy)):
                 yield Hit(
                     field=f"photos[{i}]",
                     evidence=f"{latin[:120]!r} reads as {result.language} ({result.method})",
@@ -85,6 +86,26 @@ def photo_text_not_english(facts: Facts, policy: Policy) -> Iterator[Hit]:
             confidence=0.9,
             message=f"photos[{i}] carries text that is not English: translate it into English",
         )
+
+
+def _detectors_sure(result, policy: Policy) -> bool:
+    """Both language detectors name the same other language with high confidence.
+
+    The text analysis stays unsure there on purpose (brand and model names in a
+    title); a photo's overlay is a few words with the listing's own title and brand
+    words already left out, so the detectors' firm agreement is enough
+    ("Hochwertiges Material / Pflegeleicht")."""
+    if result.is_english is not None or not result.votes:
+        return False
+    t = policy.photo.thresholds
+    langs = {code for code, _ in result.votes.values()}
+    scores = [score for _, score in result.votes.values()]
+    return (
+        len(langs) == 1
+        and not langs & set(policy.language.allowed)
+        and len(scores) >= 2
+        and min(scores) >= t.detectors_sure_min
+    )
 
 
 @rule("PHOTO-4", reason=Reason.PHOTO, doubt=Doubt.SELLER, needs_photos=True)
@@ -211,6 +232,7 @@ def photo_link_platform_watermark(facts: Facts, policy: Policy) -> Iterator[Hit]
     """
     p = policy.photo
     score = p.ocr.min_score
+    own = photo_text.own_words(facts.title.clean, facts.listing.brand or "")
     for i, photo in _readable(facts):
         field = f"photos[{i}]"
         links = photo_text.find(photo, p.patterns.link, score)
@@ -232,8 +254,8 @@ def photo_link_platform_watermark(facts: Facts, policy: Policy) -> Iterator[Hit]
                       confidence=0.9, message=f"{field} names another platform; remove it")
             continue
         marks = photo_text.find(photo, p.patterns.watermark, score)
-        tilted = photo_text.tilted(photo, p.thresholds, score)
-        tiled = photo_text.repeated(photo, p.thresholds, score)
+        tilted = photo_text.parallel(photo_text.tilted(photo, p.thresholds, score))
+        tiled = photo_text.repeated(photo, p.thresholds, score, own)
         if marks:
             evidence = f"a watermark: {marks[0].evidence()}"
         elif tiled:
