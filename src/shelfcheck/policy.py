@@ -785,6 +785,8 @@ class PhotoPatterns(Section):
 
 
 class PhotoPolicy(Section):
+    #: INCONSISTENT-5: families of materials a photo may claim (a fabric, a metal, ...).
+    materials: dict[str, list[str]] = {}
     loading: PhotoLoading = PhotoLoading()
     ocr: PhotoOcr = PhotoOcr()
     thresholds: PhotoThresholds = PhotoThresholds()

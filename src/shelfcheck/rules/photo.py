@@ -167,6 +167,19 @@ def photo_blank(facts: Facts, policy: Policy) -> Iterator[Hit]:
             )
 
 
+def _variant_colours(facts: Facts) -> dict[int, str]:
+    """Index of each main photo that is a variant's photo -> that variant's colour."""
+    by_ref: dict[str, set[str]] = {}
+    for v in facts.listing.variants:
+        if v.photo and v.color and v.color.strip():
+            by_ref.setdefault(v.photo, set()).add(v.color.strip().lower())
+    return {
+        i: next(iter(names))
+        for i, ref in enumerate(facts.listing.photos)
+        if len(names := by_ref.get(ref, set())) == 1
+    }
+
+
 @rule("PHOTO-6", reason=Reason.PHOTO, doubt=Doubt.SELLER, needs_photos=True)
 def photo_repeated(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """The same photo is repeated many times: keep one copy and add other views.
@@ -184,9 +197,14 @@ def photo_repeated(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """
     t = policy.photo.thresholds
     photos = [(i, p) for i, p in _readable(facts) if p.pdq and not _blank(p, policy)]
+    colours = _variant_colours(facts)
     for group in same_picture_groups(photos, t.identical_distance):
         i = group[0]
-        if len(group) > t.max_identical:
+        # photos of variants of different colours (a recoloured copy per colour) are
+        # the variants' pictures, not repeats: each colour counts once
+        named = {colours[j] for j in group if j in colours}
+        copies = len(group) - max(0, len(named) - 1)
+        if copies > t.max_identical:
             names = ", ".join(f"photos[{j}]" for j in group[1:])
             yield Hit(
                 field=f"photos[{group[1]}]",
