@@ -744,6 +744,7 @@ class PhotoThresholds(Section):
     min_side: int = 120
     max_identical: int = Field(2, ge=1)
     identical_distance: int = Field(12, ge=0, le=256)
+    detectors_sure_min: float = 0.85
     watermark_min_angle: float = 12
     watermark_min_repeats: int = 3
     unread_max_share: float = 0.35
@@ -787,6 +788,8 @@ class PhotoPatterns(Section):
 
 
 class PhotoPolicy(Section):
+    #: INCONSISTENT-5: families of materials a photo may claim (a fabric, a metal, ...).
+    materials: dict[str, list[str]] = {}
     loading: PhotoLoading = PhotoLoading()
     ocr: PhotoOcr = PhotoOcr()
     thresholds: PhotoThresholds = PhotoThresholds()

@@ -36,13 +36,30 @@ def readable_lines(photo: PhotoFacts, min_score: float) -> list[TextBox]:
     return [b for b in photo.text or () if b.score >= min_score and b.text.strip()]
 
 
-def latin_text(photo: PhotoFacts, min_score: float) -> str:
-    """The readable lines written in Latin letters only, one per line."""
-    return "\n".join(
-        b.text.strip() for b in readable_lines(photo, min_score)
-        if all(not c.isalpha() or "a" <= c.lower() <= "z" or unicodedata.name(c, "").startswith("LATIN")
-               for c in b.text)
-    )
+def fold(word: str) -> str:
+    """A word lower-cased without its accents ("KÉRASTASE" -> "kerastase")."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def own_words(*texts: str) -> frozenset[str]:
+    """The folded words (3 letters or more) of the listing's own title and brand: on a
+    photo they are the product's print (brand, product name), not text to judge."""
+    return frozenset(fold(w) for text in texts for w in re.findall(r"[^\W\d_]{3,}", text or ""))
+
+
+def latin_text(photo: PhotoFacts, min_score: float, skip: frozenset[str] = frozenset()) -> str:
+    """The readable lines written in Latin letters only, one per line, without the words
+    of ``skip`` (the listing's own title and brand words printed on the product)."""
+    lines = []
+    for b in readable_lines(photo, min_score):
+        if not all(not c.isalpha() or "a" <= c.lower() <= "z" or unicodedata.name(c, "").startswith("LATIN")
+                   for c in b.text):
+            continue
+        words = [w for w in b.text.strip().split() if fold(re.sub(r"[^\w]", "", w)) not in skip]
+        if words:
+            lines.append(" ".join(words))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +91,26 @@ def scripts(photo: PhotoFacts, t: PhotoThresholds, min_score: float, ideograph_w
         if box.score < min_score or visible < t.min_line_chars:
             continue
         weight = 0.0
+        ideographs = 0
         for char in text:
             if _is_ideograph(char):
                 weight += ideograph_weight
+                ideographs += 1
             elif char.isalpha() and not ("a" <= char.lower() <= "z"):
                 weight += 1
+        if 0 < ideographs < SHORT_IDEOGRAPH_LINE and box.score < SHORT_IDEOGRAPH_MIN_SCORE:
+            # two or three characters half-read on a texture or a dial ('甲3:明' at 0.66)
+            continue
         english += sum(len(w) for w in re.findall(r"[A-Za-z]{2,}", text))
         if weight:
             foreign += weight
             foreign_lines.append(box)
     return Scripts(english, foreign, tuple(foreign_lines), tuple(unread))
+
+
+#: A line of fewer ideographs than this is judged only when read at this confidence.
+SHORT_IDEOGRAPH_LINE = 4
+SHORT_IDEOGRAPH_MIN_SCORE = 0.8
 
 
 def _big_enough(box: TextBox, photo: PhotoFacts) -> bool:
@@ -116,11 +143,25 @@ def tilted(photo: PhotoFacts, t: PhotoThresholds, min_score: float) -> list[Text
     return out
 
 
-def repeated(photo: PhotoFacts, t: PhotoThresholds, min_score: float) -> list[TextBox]:
-    """The same text on several lines (a tiled overlay)."""
+def parallel(lines: list[TextBox]) -> list[TextBox]:
+    """Tilted lines that all lean the same way (an overlay laid across the photo);
+    none when some lean the other way: labels around a watch dial or a round
+    print are tilted both ways, a diagonal watermark is not."""
+    def signed(box: TextBox) -> float:
+        a = box.angle % 180
+        return a - 180 if a > 90 else a
+    up = [b for b in lines if signed(b) > 0]
+    down = [b for b in lines if signed(b) < 0]
+    return [] if up and down else lines
+
+
+def repeated(photo: PhotoFacts, t: PhotoThresholds, min_score: float,
+             skip: frozenset[str] = frozenset()) -> list[TextBox]:
+    """The same text on several lines (a tiled overlay); the listing's own brand or
+    product word repeated on the items of a pack ('Mxofere' on five soaps) is not one."""
     lines = readable_lines(photo, min_score)
     keys = Counter(re.sub(r"\W+", "", b.text.lower()) for b in lines)
     key, count = next(iter(keys.most_common(1)), ("", 0))
-    if len(key) <= t.min_line_chars or count < t.watermark_min_repeats:
+    if len(key) <= t.min_line_chars or count < t.watermark_min_repeats or fold(key) in skip:
         return []
     return [b for b in lines if re.sub(r"\W+", "", b.text.lower()) == key]

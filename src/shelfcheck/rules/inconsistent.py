@@ -463,6 +463,10 @@ def photo_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
     lots = facts.lots
     stated |= {lot.count for lot in (*lots.title, *lots.description)}
     stated |= {c for v in lots.variants for c in v.piece_counts | {lot.count for lot in v.lots}}
+    material = _photo_material_differs(facts, policy)
+    if material is not None:
+        yield material
+        return
     for field, text in facts.photo_texts:
         for number, seen in quantities(text, patterns):
             if number > 1 and number not in stated:
@@ -474,6 +478,36 @@ def photo_quantity_differs(facts: Facts, policy: Policy) -> Iterator[Hit]:
                     message=f"{field} claims {seen!r}, which the listing does not sell",
                 )
                 return
+
+
+def _photo_material_differs(facts: Facts, policy: Policy) -> Hit | None:
+    """A material named on a photo that the listing never names, where the listing names
+    another material of the same family ("100% Cotton" on a polyester curtain)."""
+    families = policy.photo.materials
+    if not families or not facts.photo_texts:
+        return None
+    listing_text = "\n".join(
+        text for field, text in facts.text_sources if not field.startswith("photos[")
+    ).lower()
+
+    def named(stem: str, text: str) -> bool:
+        return re.search(rf"(?<![a-z]){stem}", text) is not None
+
+    for field, text in facts.photo_texts:
+        lower = text.lower()
+        for family, words in families.items():
+            for word in words:
+                if not named(word, lower) or named(word, listing_text):
+                    continue
+                others = [w for w in words if w != word and named(w, listing_text)]
+                if others:
+                    return Hit(
+                        field=field,
+                        evidence=f"the photo says {word!r}; the listing's {family} is {others[0]!r}",
+                        confidence=0.9,
+                        message=f"{field} claims {word!r}, which the listing does not state",
+                    )
+    return None
 
 
 TEXT_RULES: tuple[Rule, ...] = (

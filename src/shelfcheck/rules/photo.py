@@ -56,18 +56,19 @@ def photo_text_not_english(facts: Facts, policy: Policy) -> Iterator[Hit]:
     Seller side: a little foreign text next to as much English passes.
     """
     t = policy.photo.thresholds
+    own = photo_text.own_words(facts.title.clean, facts.listing.brand or "")
     for i, photo in _readable(facts):
         seen = photo_text.scripts(
             photo, t, policy.photo.ocr.min_score, policy.language.ideograph_weight
         )
         if seen.foreign_weight < 2 * t.min_line_chars:
-            latin = photo_text.latin_text(photo, policy.photo.ocr.min_score)
+            latin = photo_text.latin_text(photo, policy.photo.ocr.min_score, own)
             letters = sum(c.isalpha() for c in latin)
             result = (
                 detect_language(latin, policy.language, facts.tools)
                 if letters >= policy.language.min_letters else None
             )
-            if result is not None and result.is_foreign:
+            if result is not None and (result.is_foreign or _detectors_sure(result, policy)):
                 yield Hit(
                     field=f"photos[{i}]",
                     evidence=f"{latin[:120]!r} reads as {result.language} ({result.method})",
@@ -85,6 +86,26 @@ def photo_text_not_english(facts: Facts, policy: Policy) -> Iterator[Hit]:
             confidence=0.9,
             message=f"photos[{i}] carries text that is not English: translate it into English",
         )
+
+
+def _detectors_sure(result, policy: Policy) -> bool:
+    """Both language detectors name the same other language with high confidence.
+
+    The text analysis stays unsure there on purpose (brand and model names in a
+    title); a photo's overlay is a few words with the listing's own title and brand
+    words already left out, so the detectors' firm agreement is enough
+    ("Hochwertiges Material / Pflegeleicht")."""
+    if result.is_english is not None or not result.votes:
+        return False
+    t = policy.photo.thresholds
+    langs = {code for code, _ in result.votes.values()}
+    scores = [score for _, score in result.votes.values()]
+    return (
+        len(langs) == 1
+        and not langs & set(policy.language.allowed)
+        and len(scores) >= 2
+        and min(scores) >= t.detectors_sure_min
+    )
 
 
 @rule("PHOTO-4", reason=Reason.PHOTO, doubt=Doubt.SELLER, needs_photos=True)
@@ -146,6 +167,19 @@ def photo_blank(facts: Facts, policy: Policy) -> Iterator[Hit]:
             )
 
 
+def _variant_colours(facts: Facts) -> dict[int, str]:
+    """Index of each main photo that is a variant's photo -> that variant's colour."""
+    by_ref: dict[str, set[str]] = {}
+    for v in facts.listing.variants:
+        if v.photo and v.color and v.color.strip():
+            by_ref.setdefault(v.photo, set()).add(v.color.strip().lower())
+    return {
+        i: next(iter(names))
+        for i, ref in enumerate(facts.listing.photos)
+        if len(names := by_ref.get(ref, set())) == 1
+    }
+
+
 @rule("PHOTO-6", reason=Reason.PHOTO, doubt=Doubt.SELLER, needs_photos=True)
 def photo_repeated(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """The same photo is repeated many times: keep one copy and add other views.
@@ -163,9 +197,14 @@ def photo_repeated(facts: Facts, policy: Policy) -> Iterator[Hit]:
     """
     t = policy.photo.thresholds
     photos = [(i, p) for i, p in _readable(facts) if p.pdq and not _blank(p, policy)]
+    colours = _variant_colours(facts)
     for group in same_picture_groups(photos, t.identical_distance):
         i = group[0]
-        if len(group) > t.max_identical:
+        # photos of variants of different colours (a recoloured copy per colour) are
+        # the variants' pictures, not repeats: each colour counts once
+        named = {colours[j] for j in group if j in colours}
+        copies = len(group) - max(0, len(named) - 1)
+        if copies > t.max_identical:
             names = ", ".join(f"photos[{j}]" for j in group[1:])
             yield Hit(
                 field=f"photos[{group[1]}]",
@@ -211,6 +250,7 @@ def photo_link_platform_watermark(facts: Facts, policy: Policy) -> Iterator[Hit]
     """
     p = policy.photo
     score = p.ocr.min_score
+    own = photo_text.own_words(facts.title.clean, facts.listing.brand or "")
     for i, photo in _readable(facts):
         field = f"photos[{i}]"
         links = photo_text.find(photo, p.patterns.link, score)
@@ -232,8 +272,8 @@ def photo_link_platform_watermark(facts: Facts, policy: Policy) -> Iterator[Hit]
                       confidence=0.9, message=f"{field} names another platform; remove it")
             continue
         marks = photo_text.find(photo, p.patterns.watermark, score)
-        tilted = photo_text.tilted(photo, p.thresholds, score)
-        tiled = photo_text.repeated(photo, p.thresholds, score)
+        tilted = photo_text.parallel(photo_text.tilted(photo, p.thresholds, score))
+        tiled = photo_text.repeated(photo, p.thresholds, score, own)
         if marks:
             evidence = f"a watermark: {marks[0].evidence()}"
         elif tiled:
