@@ -624,6 +624,9 @@ class KindsPolicy(Section):
     #: A category naming one of these holds goods of no kind here, whatever the title says
     #: ("Beverages > Beer": a can's "Silver Ring" is not a ring).
     no_kind_categories: Phrases = Field(default=(), validate_default=True)
+    #: Goods that are no size-chart kind (neckties, cufflinks, belts): a title naming one of
+    #: these and no kind sells it, so a broad category ("Clothing > Men's Clothing") names none.
+    unsized_goods: Phrases = Field(default=(), validate_default=True)
     #: A kind named only in the description needs this many mentions.
     description_min_mentions: int = Field(2, ge=1)
     #: Only this much of the description is read for the kind.

@@ -367,6 +367,10 @@ def find_kinds(title: str, category: str, description: str, policy: KindsPolicy)
     title_hits = _hits(title, policy)
     from_title = _from_title(title_hits)
     from_category, category_named = _from_category(category, policy)
+    if not from_title and from_category and policy.unsized_goods.search(title):
+        # "Navaksha Necktie Men's Combo" under "Clothing > Men's Clothing": the title names
+        # the goods (a tie), and a tie is no garment that needs a size chart or a material
+        from_category = {}
     evidence = {**from_title, **_drop_siblings(from_category, from_title, policy)}
     if not evidence and not title_hits and not category_named:
         evidence = _from_description(description[: policy.max_description_chars], policy)
