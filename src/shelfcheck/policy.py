@@ -279,6 +279,10 @@ class ReadabilityPolicy(Section):
     #: ... and this many gift / occasion tags, or the same head word closing this many tags,
     #: or any duplicated tag; or this many hashtags; or one word after this many different words.
     occasion_tags: int = 3
+    #: ... but a long list whose gift / occasion tags share no word needs this many of them:
+    #: "..., Suitable As Birthday, Holiday, Graduation Gifts For Girlfriend, Boyfriend" is one
+    #: descriptive phrase enumerating occasions, not a run of tags with repetitions (§14)
+    occasion_tags_unrepeated: int = 4
     head_word_tags: int = 4
     hashtags: int = 3
     chained_word: int = 5
