@@ -92,8 +92,17 @@ def _tags_reference(text: str, words: list[str], occasion) -> readability.TagSig
         if occasion(s):
             occasion_tags.append(s)
             shared.update(w for w in set(ws) if w not in readability._GLUE_WORDS)
-    counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
+    joined = [" ".join(ws) for ws in segment_words]
+    counts = Counter(n for n in joined if n)
     duplicates = [n for n, c in counts.items() if c > 1]
+    # a tag of two words or more said again inside an earlier tag
+    duplicates += [
+        n
+        for i, n in enumerate(joined)
+        if len(segment_words[i]) >= 2
+        and n not in duplicates
+        and any(f" {n} " in f" {p} " for p in joined[:i] if p != n)
+    ]
     heads = Counter(ws[-1] for ws in segment_words if ws)
     head, head_count = heads.most_common(1)[0] if heads else ("", 0)
     lower = [w.lower() for w in words]

@@ -279,6 +279,10 @@ class ReadabilityPolicy(Section):
     #: ... and this many gift / occasion tags, or the same head word closing this many tags,
     #: or any duplicated tag; or this many hashtags; or one word after this many different words.
     occasion_tags: int = 3
+    #: ... but a long list whose gift / occasion tags share no word needs this many of them:
+    #: "..., Suitable As Birthday, Holiday, Graduation Gifts For Girlfriend, Boyfriend" is one
+    #: descriptive phrase enumerating occasions, not a run of tags with repetitions (§14)
+    occasion_tags_unrepeated: int = 4
     head_word_tags: int = 4
     hashtags: int = 3
     chained_word: int = 5
@@ -834,6 +838,10 @@ class SizeGoods(Section):
     #: The range (cm) a bare measurement must fall in to be read as ``default_param``: a
     #: ring's "6mm" is its band width, not its inner diameter. None: any value.
     default_range_cm: tuple[float, float] | None = None
+    #: An unlabelled "A x B cm" pair on these goods measures this parameter: a T-shirt chart
+    #: "S: 41x63cm" under "(Largo X Ancho)" or no header at all is width x length, the
+    #: width across the chest. None: such a pair names no parameter.
+    pair_param: str | None = None
     #: Whether a size chart without measurements (only "US / EU / UK" sizes) counts as
     #: size information (SIZE-1); clothing needs a measurement (RULEBOOK §14).
     chart_without_measurements_counts: bool = True

@@ -313,8 +313,18 @@ def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSi
                 if w not in _GLUE_WORDS:
                     shared[w] = shared.get(w, 0) + 1
     if len(segments) > 1:
-        counts = Counter(n for n in (" ".join(ws) for ws in segment_words) if n)
+        joined = [" ".join(ws) for ws in segment_words]
+        counts = Counter(n for n in joined if n)
         duplicates = [n for n, c in counts.items() if c > 1]
+        # a tag of two words or more said again inside an earlier tag is a duplicate too
+        # ("Large Capacity Purse Satchel Tote Bag, ..., Portable, Large Capacity")
+        duplicates += [
+            n
+            for i, n in enumerate(joined)
+            if len(segment_words[i]) >= 2
+            and n not in duplicates
+            and any(f" {n} " in f" {p} " for p in joined[:i] if p != n)
+        ]
         heads = Counter(ws[-1] for ws in segment_words if ws)
         head, head_count = heads.most_common(1)[0] if heads else ("", 0)
     else:  # one tag at most (most titles): nothing repeats, its last word closes it once

@@ -12,7 +12,8 @@ may be on a photo: the hit's confidence stays below the reject threshold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from shelfcheck.analysis.measures import (
@@ -68,6 +69,7 @@ def _goods(facts: Facts, policy: Policy) -> list[tuple[str, SizeGoods]]:
 def _relevant(facts: Facts, goods: SizeGoods) -> list[_Relevant]:
     """The measurements that say something about this kind's size."""
     out = []
+    chart_pairs = _chart_pairs(facts.size_info.measurements) if goods.pair_param else set()
     for m in facts.size_info.measurements:
         if m.high <= 0:
             continue
@@ -78,10 +80,26 @@ def _relevant(facts: Facts, goods: SizeGoods) -> list[_Relevant]:
             # measures something else (a ring's "6mm" band width)
             if goods.default_param and _in_default_range(m, goods):
                 param = goods.default_param
+        if chart_pairs and m.span in chart_pairs:
+            param = goods.pair_param
         if param in goods.ignore:
             continue
         out.append(_Relevant(m, param))
     return out
+
+
+_PAIR = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:cm|mm)?\s*[xX×*]\s*\d+(?:[.,]\d+)?\s*(?:cm|mm)?\s*$", re.IGNORECASE)
+
+
+def _chart_pairs(measurements: Sequence[Measurement]) -> set[tuple[int, int] | None]:
+    """The spans of unlabelled "A x B cm" pairs that make a chart: two rows at least
+    ("S: 41x63cm / M: 44x68cm"); one pair alone may be the package's size."""
+    spans = {
+        m.span
+        for m in measurements
+        if m.param in (None, "dimensions") and _PAIR.match(m.evidence)
+    }
+    return spans if len(spans) >= 2 else set()
 
 
 def _in_default_range(m: Measurement, goods: SizeGoods) -> bool:

@@ -247,7 +247,10 @@ def title_is_tag_list(facts: Facts, policy: Policy) -> Iterator[Hit]:
         reasons.append(f"{tags.hashtags} hashtags")
     occasions = len(tags.occasion_tags)
     if occasions >= rp.occasion_tags and (
-        tags.segments >= rp.min_tags
+        (
+            tags.segments >= rp.min_tags
+            and (occasions >= rp.occasion_tags_unrepeated or tags.occasion_repeat >= 2)
+        )
         or (
             tags.segments >= rp.occasion_list_tags
             and occasions >= rp.occasion_list_share * tags.segments
