@@ -117,6 +117,8 @@ def _tags_reference(text: str, words: list[str], occasion) -> readability.TagSig
         hashtags=hashtags,
         occasion_tags=occasion_tags,
         occasion_repeat=max(shared.values(), default=0),
+        word_tags=sum(len(ws) == 1 for ws in segment_words) if len(segments) > 1 else 0,
+        word_tags_echo=sum(len(ws) == 1 and ws[0] in segment_words[0] for ws in segment_words[1:]),
         duplicate_tags=duplicates,
         head_word=head,
         head_count=head_count,

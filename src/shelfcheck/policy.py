@@ -290,6 +290,10 @@ class ReadabilityPolicy(Section):
     #: gift / occasion tags repeating a word is a tag list too ("Gift for Him, Gift for Dad, ...").
     occasion_list_tags: int = 4
     occasion_list_share: float = 0.6
+    #: TITLE-6: at least this many tags, of which this share are one word each, is a run of
+    #: keywords ("Mug 350ml, Mug, Cup, Coffee, Tea, Gift, Birthday, Christmas, Office, Home").
+    word_tags: int = 8
+    word_tags_share: float = 0.7
     #: TITLE-6: gift and occasion words that make a tag a gift/occasion tag.
     occasion_terms: Phrases
     #: DESC-12: share of the raw description written as HTML entities.

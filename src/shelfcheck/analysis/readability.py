@@ -93,6 +93,10 @@ class TagSignals:
     #: The most tags among the gift/occasion tags that share one word ("Nurse Gift, Nurse
     #: Graduation Gift, Christmas Gift": 3).
     occasion_repeat: int = 0
+    #: Tags of a single word ("Mug, Cup, Coffee, Tea"), and how many of them repeat a word
+    #: of the first tag, the product phrase ("Ceramic Coffee Mug, Mug, Cup, Coffee").
+    word_tags: int = 0
+    word_tags_echo: int = 0
     duplicate_tags: list[str] = field(default_factory=list)
     #: The head word that most often closes a tag, and in how many tags.
     head_word: str = ""
@@ -350,6 +354,10 @@ def _tags(text: str, words: list[str], occasion: Callable[[str], bool]) -> TagSi
         hashtags=hashtags,
         occasion_tags=occasion_tags,
         occasion_repeat=max(shared.values(), default=0),
+        word_tags=sum(1 for ws in segment_words if len(ws) == 1) if len(segments) > 1 else 0,
+        word_tags_echo=sum(
+            1 for ws in segment_words[1:] if len(ws) == 1 and ws[0] in segment_words[0]
+        ),
         duplicate_tags=duplicates,
         head_word=head,
         head_count=head_count,

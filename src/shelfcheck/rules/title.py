@@ -263,6 +263,13 @@ def title_is_tag_list(facts: Facts, policy: Policy) -> Iterator[Hit]:
             reasons.append(f'{tags.head_count} tags ending in "{tags.head_word}"')
         if tags.duplicate_tags:
             reasons.append(f'the tag "{tags.duplicate_tags[0]}" twice')
+    if (
+        tags.segments >= rp.word_tags
+        and tags.word_tags >= rp.word_tags_share * tags.segments
+        and (tags.word_tags_echo >= 1 or occasions >= 2)
+    ):
+        # keywords, not a list of uses: the product's own words or occasions come back as tags
+        reasons.append(f"{tags.word_tags} one-word tags")
     if tags.chained_count >= rp.chained_word:
         reasons.append(f'"{tags.chained_word}" after {tags.chained_count} different words')
     if reasons:
