@@ -70,7 +70,7 @@ _SENTENCE_END = re.compile(r"[.!?;。！？](?:\s|$)|\n")
 # words in a row. No product text spells nine digits one word at a time.
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
                 "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|double\s+\w+|triple\s+\w+)"
+_DIGIT_WORD = rf"(?:{'|'.join(_DIGIT_WORDS)}|double\s+\w+|triple\s+\w+)"
 _SPELLED_PHONE = re.compile(
     rf"(?<![\w-])(?:plus\s+)?{_DIGIT_WORD}(?:[\s,\-]+{_DIGIT_WORD}){{6,}}(?![\w-])", re.IGNORECASE
 )
@@ -151,8 +151,7 @@ def _spelled_phones(text: str, policy: PhonePolicy) -> list[Phone]:
     """Phone numbers spelled out in digit words ("Call: one three eight zero zero ...")."""
     out: list[Phone] = []
     lowered = text.lower()
-    if not any(w in lowered for w in ("zero", "one", "two", "three", "four", "five", "six",
-                                       "seven", "eight", "nine")):
+    if not any(w in lowered for w in _DIGIT_WORDS if w != "oh"):
         return out
     for m in _SPELLED_PHONE.finditer(text):
         digits = ""

@@ -36,7 +36,7 @@ def readable_lines(photo: PhotoFacts, min_score: float) -> list[TextBox]:
     return [b for b in photo.text or () if b.score >= min_score and b.text.strip()]
 
 
-def fold(word: str) -> str:
+def fold_accents(word: str) -> str:
     """A word lower-cased without its accents ("KÉRASTASE" -> "kerastase")."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -45,7 +45,7 @@ def fold(word: str) -> str:
 def own_words(*texts: str) -> frozenset[str]:
     """The folded words (3 letters or more) of the listing's own title and brand: on a
     photo they are the product's print (brand, product name), not text to judge."""
-    return frozenset(fold(w) for text in texts for w in re.findall(r"[^\W\d_]{3,}", text or ""))
+    return frozenset(fold_accents(w) for text in texts for w in re.findall(r"[^\W\d_]{3,}", text or ""))
 
 
 def latin_text(photo: PhotoFacts, min_score: float, skip: frozenset[str] = frozenset()) -> str:
@@ -56,7 +56,7 @@ def latin_text(photo: PhotoFacts, min_score: float, skip: frozenset[str] = froze
         if not all(not c.isalpha() or "a" <= c.lower() <= "z" or unicodedata.name(c, "").startswith("LATIN")
                    for c in b.text):
             continue
-        words = [w for w in b.text.strip().split() if fold(re.sub(r"[^\w]", "", w)) not in skip]
+        words = [w for w in b.text.strip().split() if fold_accents(re.sub(r"[^\w]", "", w)) not in skip]
         if words:
             lines.append(" ".join(words))
     return "\n".join(lines)
@@ -162,6 +162,6 @@ def repeated(photo: PhotoFacts, t: PhotoThresholds, min_score: float,
     lines = readable_lines(photo, min_score)
     keys = Counter(re.sub(r"\W+", "", b.text.lower()) for b in lines)
     key, count = next(iter(keys.most_common(1)), ("", 0))
-    if len(key) <= t.min_line_chars or count < t.watermark_min_repeats or fold(key) in skip:
+    if len(key) <= t.min_line_chars or count < t.watermark_min_repeats or fold_accents(key) in skip:
         return []
     return [b for b in lines if re.sub(r"\W+", "", b.text.lower()) == key]
